@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    UNIVERSITY = "university", _("Universitet")
+    MUNICIPALITY = "municipality", _("Kommun (kommunkoncern)")
+    MUNICIPAL_COMPANY = "municipal_company", _("Kommunalt bolag")
+
+
+class Role(models.TextChoices):
+    RESEARCHER = "forskare", _("Forskare")
+    OFFICER = "tjansteperson", _("Tjänsteperson")
+    PROCESS_LEADER = "processledare", _("Processledare")
+    COMMUNICATOR = "kommunikator", _("Kommunikatör")
+    REVIEW_MEMBER = "beredningsledamot", _("Beredningsledamot")
+    STEERING_MEMBER = "styrgruppsledamot", _("Styrgruppsledamot")
+    SIGNATORY = "firmatecknare", _("Firmatecknare")
+
+
+class DecisionRule(models.TextChoices):
+    MAJORITY_EACH_PARTY = "majority_each_party", _("Majoritet inom varje part")
+    SIMPLE_MAJORITY = "simple_majority", _("Enkel majoritet av avgivna röster")
+
+
+class TieBreak(models.TextChoices):
+    CHAIR_CASTING_VOTE = "chair", _("Ordförandens utslagsröst")
+    REJECTED = "rejected", _("Lika röstetal innebär avslag")

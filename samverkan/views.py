@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import dashboard, health, permissions, selectors
+from .models import Agreement
+
+
+@login_required
+def start(request):
+    """What is this person's to do: sections registered by each app, and their roles."""
+    return render(
+        request,
+        "samverkan/start.html",
+        {"sections": dashboard.sections_for(request), "roles": selectors.roles_of(request.user)},
+    )
+
+
+@login_required
+def agreement_list(request):
+    if not permissions.can_list_agreements(request.user):
+        raise PermissionDenied
+    return render(
+        request, "samverkan/agreement_list.html", {"agreements": selectors.agreements_for(request.user)}
+    )
+
+
+@login_required
+def agreement_detail(request, pk: int):
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("university").prefetch_related("municipalities__companies"), pk=pk
+    )
+    if not permissions.can_view_agreement(request.user, agreement):
+        raise PermissionDenied
+    return render(
+        request,
+        "samverkan/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "people": selectors.agreement_people(agreement),
+            "can_manage": permissions.can_manage_agreement(request.user, agreement),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    healthy, checks = health.report()
+    return JsonResponse(
+        {"status": "ok" if healthy else "fel", "checks": checks}, status=200 if healthy else 503
+    )

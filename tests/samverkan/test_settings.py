@@ -1,0 +1,78 @@
+"""Settings are read from the environment; run manage.py in a subprocess to see what an operator sees."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3R#9vQ!w2Zp$7LmN@4xTf&8bYc%1HsJ^6dGu*0eAo(5iKq)Vr_ElWjPyXnCzMgBhD",
+    "ALLOWED_HOSTS": "samverkan.example.se",
+    "CSRF_TRUSTED_ORIGINS": "https://samverkan.example.se",
+}
+
+
+def manage(*args, env_overrides=None, drop=(), tmp_path=None):
+    ignored = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *drop}  # the latter is set by browser tests
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
+    env.update(env_overrides or {})
+    if tmp_path is not None:
+        env["VAR_DIR"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_missing_secret_key_with_debug_off_refuses_to_start(tmp_path):
+    result = manage("check", env_overrides={"DEBUG": "0"}, drop=("SECRET_KEY",), tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY måste sättas när DEBUG är av" in result.stderr
+
+
+def test_debug_on_starts_without_secret_key(tmp_path):
+    result = manage("check", env_overrides={"DEBUG": "1"}, drop=("SECRET_KEY",), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_configuration_passes_check_deploy_without_warnings(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_embedded_default_uses_sqlite_and_eager_jobs(tmp_path):
+    code = (
+        "from django.conf import settings; from samverkan.tasks import ping;"
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+        " ping.delay('eager').get(timeout=5)['token'])"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env_overrides={"DEBUG": "1"},
+        drop=("DATABASE_URL", "REDIS_URL"),
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "eager"]
+    assert (tmp_path / "samverkan.sqlite3").exists()
+
+
+@pytest.mark.needs_redis
+def test_redis_url_switches_to_broker_and_redis_cache(tmp_path):
+    code = (
+        "from django.conf import settings;"
+        "print(settings.CELERY_BROKER_URL == settings.REDIS_URL, settings.CELERY_TASK_ALWAYS_EAGER,"
+        " settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env_overrides={"DEBUG": "1"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "RedisCache"]
