@@ -7,7 +7,7 @@ class SamverkanConfig(AppConfig):
     verbose_name = _("Samverkan")
 
     def ready(self):
-        from . import navigation, permissions
+        from . import dashboard, navigation, permissions
 
         navigation.register(navigation.NavItem(_("Start"), "start", lambda user: True, order=0))
         navigation.register(
@@ -16,3 +16,16 @@ class SamverkanConfig(AppConfig):
         navigation.register(
             navigation.NavItem(_("Administration"), "admin:index", permissions.can_use_admin, 90)
         )
+        dashboard.register(unread_notifications)
+
+
+def unread_notifications(request):
+    """Start-page section: the person's unread notifications (at most five)."""
+    from .dashboard import Section
+
+    unread = list(request.user.notifications.filter(read_at__isnull=True)[:5])
+    if not unread:
+        return None
+    return Section(
+        _("Nya notiser"), "samverkan/_dashboard_notifications.html", {"notifications": unread}, order=1
+    )

@@ -241,3 +241,24 @@ class RoleAssignment(models.Model):
     def is_active(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
+
+class Notification(models.Model):
+    """What a person was told (also sent by e-mail); shown in the app until read."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notis")
+        verbose_name_plural = _("notiser")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -27,3 +27,6 @@ CACHES = {
     name: {**cache, "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", "")}
     for name, cache in base.CACHES.items()
 }
+# Each xdist worker has its own test database, so it needs its own queue: a real Celery worker started by
+# one pytest worker must never pick up a task that belongs to another's database.
+CELERY_TASK_DEFAULT_QUEUE = f"celery-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

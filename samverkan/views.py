@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,18 @@ def start(request):
         request,
         "samverkan/start.html",
         {"sections": dashboard.sections_for(request), "roles": selectors.roles_of(request.user)},
+    )
+
+
+@login_required
+def notification_list(request):
+    """The person's notifications (also sent by e-mail); opening the list marks them read."""
+    notifications = list(request.user.notifications.all()[:100])
+    unread = [n.pk for n in notifications if n.read_at is None]
+    if unread:
+        request.user.notifications.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(
+        request, "samverkan/notification_list.html", {"notifications": notifications, "unread": set(unread)}
     )
 
 

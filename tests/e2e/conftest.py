@@ -89,6 +89,8 @@ class Browser:
     def shot(self, name: str):
         self.step += 1
         self.page.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"), full_page=True)
+        # After a full-page capture of a tall page Chromium may drop the next click; reset the viewport.
+        self.page.evaluate("window.scrollTo(0, 0)")
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env_overrides=None, drop=(), tmp_path=None):
-    ignored = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *drop}  # the latter is set by browser tests
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests and would fail check --deploy.
+    ignored = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *drop}
     env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(env_overrides or {})
     if tmp_path is not None:

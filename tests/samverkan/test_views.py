@@ -129,3 +129,31 @@ def test_admin_lists_every_model_of_ours(admin_client):
     html = admin_client.get(reverse("admin:index")).content.decode()
     for model in ("agreement", "organisation", "roleassignment", "user"):
         assert f"/admin/samverkan/{model}/" in html
+
+
+def test_english_browser_still_gets_swedish_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert "Lösenord" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Password" in client.get(reverse("login")).content.decode()
+
+
+def test_notifications_show_on_start_page_and_are_marked_read_when_listed(client):
+    from samverkan.models import Notification
+
+    user = UserFactory()
+    Notification.objects.create(user=user, event="x", subject="Ny ansökan inskickad: Barns hälsa", body="Hej")
+    client.force_login(user)
+    assert "Ny ansökan inskickad: Barns hälsa" in client.get(reverse("start")).content.decode()
+    html = client.get(reverse("notification_list")).content.decode()
+    assert "Ny ansökan inskickad: Barns hälsa" in html
+    assert Notification.objects.get().read_at is not None
+    assert "Nya notiser" not in client.get(reverse("start")).content.decode()
+
+
+def test_notifications_of_others_are_not_shown(client):
+    from samverkan.models import Notification
+
+    Notification.objects.create(user=UserFactory(), event="x", subject="Hemligt ärende", body="...")
+    client.force_login(UserFactory())
+    assert "Hemligt ärende" not in client.get(reverse("notification_list")).content.decode()

@@ -1,0 +1,24 @@
+"""The completeness check before submission. Other apps add their checks (e.g. budget: "a budget is
+required") from AppConfig.ready, so applications does not import them.
+
+A check takes a proposal and returns a list of Swedish messages, one per missing thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_checks: list[Callable] = []
+
+
+def register(check: Callable) -> Callable:
+    if check not in _checks:
+        _checks.append(check)
+    return check
+
+
+def missing(proposal) -> list[str]:
+    messages: list[str] = []
+    for check in _checks:
+        messages.extend(check(proposal))
+    return messages

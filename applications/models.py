@@ -1,0 +1,564 @@
+"""Proposals (ärenden) and their lifecycle, templates (mallar), activity goals and attachments.
+
+The lifecycle is one django-fsm-2 state machine on Proposal.state (DESIGN.md, "The proposal lifecycle").
+Transitions only change the state; conditions are pure methods; services (services.py) check permissions,
+run transitions atomically, write ProposalTransition rows and notify.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from samverkan.models import Agreement, Organisation
+
+from . import completeness
+from .enums import PRE_DECISION_STATES, ProposalState, TemplateStage, WorkForm
+
+S = ProposalState
+
+
+def _permission(name: str):
+    """The transition's permission callable, answered by the policy module (imported late: it imports us)."""
+
+    def check(instance, user) -> bool:
+        from . import permissions
+
+        return permissions.can_transition(user, instance, name)
+
+    check.__name__ = f"may_{name}"
+    return check
+
+
+# --- Templates (mallar) ------------------------------------------------------------------------------------
+
+
+class ProposalTemplate(models.Model):
+    """A versioned template for a stage (and work form). Edits create a new version; old versions stay,
+    so a proposal keeps the form it was created with."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="proposal_templates")
+    stage = models.CharField(_("skede"), max_length=20, choices=TemplateStage.choices)
+    work_form = models.CharField(
+        _("arbetsform"),
+        max_length=20,
+        choices=WorkForm.choices,
+        blank=True,
+        help_text=_("Tom = alla arbetsformer"),
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    introduction = models.TextField(_("inledning"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_current = models.BooleanField(_("gällande"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("mall")
+        verbose_name_plural = _("mallar")
+        ordering = ["agreement", "stage", "work_form", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "stage", "work_form"],
+                condition=Q(is_current=True),
+                name="one_current_template_per_stage_and_work_form",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "stage", "work_form", "version"], name="template_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+
+class TemplateSection(models.Model):
+    template = models.ForeignKey(ProposalTemplate, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    title = models.CharField(_("rubrik"), max_length=200)
+    guidance = models.TextField(_("vägledning"), blank=True)
+    required = models.BooleanField(_("obligatorisk"), default=True)
+    max_length = models.PositiveIntegerField(_("max antal tecken"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mallavsnitt")
+        verbose_name_plural = _("mallavsnitt")
+        ordering = ["template", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+# --- Proposals ---------------------------------------------------------------------------------------------
+
+
+class Proposal(ConcurrentTransitionMixin, models.Model):
+    """An ärende: from idea to closed project."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("avtal"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    work_form = models.CharField(
+        _("arbetsform"), max_length=20, choices=WorkForm.choices, default=WorkForm.PROJECT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ingår i program/profilområde"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"work_form__in": [WorkForm.PROGRAMME, WorkForm.PROFILE_AREA]},
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    popular_summary = models.TextField(_("populärvetenskaplig sammanfattning"), blank=True)
+    research_question = models.TextField(_("forskningsfråga"), blank=True)
+    scientific_ambition = models.TextField(
+        _("forskningshöjd"), blank=True, help_text=_("Forskarens värdering av frågans vetenskapliga höjd.")
+    )
+
+    responsible_researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig forskare"),
+        on_delete=models.PROTECT,
+        related_name="proposals_as_researcher",
+    )
+    researchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("övriga forskare"),
+        blank=True,
+        related_name="proposals_as_co_researcher",
+    )
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig tjänsteperson"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals_as_officer",
+        help_text=_("Medsökande från kommunen; ansvarar för att resultaten sprids i kommunen."),
+    )
+    municipal_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("kommunala organisationer"), blank=True, related_name="proposals"
+    )
+
+    anchoring_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("förankrad i"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="anchored_proposals",
+    )
+    anchoring_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    anchoring_confirmed_at = models.DateTimeField(_("förankring bekräftad"), null=True, blank=True)
+
+    planned_start = models.DateField(_("planerad start"), null=True, blank=True)
+    planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
+
+    external_funder = models.CharField(_("huvudfinansiär"), max_length=200, blank=True)
+    external_call = models.CharField(_("utlysning"), max_length=200, blank=True)
+    external_amount = models.PositiveBigIntegerField(
+        _("sökt belopp hos huvudfinansiären (kr)"), null=True, blank=True
+    )
+    external_decision_expected = models.DateField(
+        _("beslut från huvudfinansiären väntas"), null=True, blank=True
+    )
+
+    pitch_template = models.ForeignKey(
+        ProposalTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    application_template = models.ForeignKey(
+        ProposalTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Set by later stages through services (governance, reports): what the start and closure guards read.
+    documents_completed_at = models.DateTimeField(
+        _("beslutsdokument signerade och diarieförda"), null=True, blank=True
+    )
+    project_account = models.CharField(_("projektkonto"), max_length=40, blank=True)
+    final_report_submitted_at = models.DateTimeField(_("slutrapport inlämnad"), null=True, blank=True)
+    presentation_registered_at = models.DateTimeField(
+        _("populärvetenskaplig presentation"), null=True, blank=True
+    )
+
+    state = FSMField(
+        _("status"), max_length=30, choices=ProposalState.choices, default=S.DIALOG, protected=True
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gt=F("planned_start")),
+                name="proposal_ends_after_start",
+                violation_error_message=_("Slutdatum måste ligga efter startdatum."),
+            ),
+        ]
+        indexes = [models.Index(fields=["agreement", "state"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("applications:proposal_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"SAM-{self.created_at:%Y}-{self.pk:04d}" if self.created_at else f"SAM-{self.pk}"
+
+    def clean(self):
+        if self.parent_id and self.parent.work_form not in (WorkForm.PROGRAMME, WorkForm.PROFILE_AREA):
+            raise ValidationError(
+                {"parent": _("Ett ärende kan bara ingå i ett program eller profilbärande område.")}
+            )
+        if self.work_form in (WorkForm.PROGRAMME, WorkForm.PROFILE_AREA) and self.parent_id:
+            raise ValidationError(
+                {"parent": _("Program och profilbärande områden kan inte ingå i något annat.")}
+            )
+
+    # --- conditions (pure) ---------------------------------------------------------------------------------
+
+    def has_both_parties(self) -> bool:
+        """Dialog needs a person from each party: a researcher and a municipal tjänsteperson."""
+        return bool(self.responsible_researcher_id and self.responsible_officer_id)
+
+    def anchoring_confirmed(self) -> bool:
+        return self.anchoring_confirmed_at is not None
+
+    def missing_for_submission(self) -> list[str]:
+        """Swedish descriptions of everything that stops submission (empty list = complete)."""
+        return completeness.missing(self)
+
+    def is_complete(self) -> bool:
+        return not self.missing_for_submission()
+
+    def ready_to_start(self) -> bool:
+        return self.documents_completed_at is not None and bool(self.project_account.strip())
+
+    def ready_to_close(self) -> bool:
+        return self.final_report_submitted_at is not None and self.presentation_registered_at is not None
+
+    def is_cofunding(self) -> bool:
+        return self.work_form == WorkForm.CO_FUNDING
+
+    # --- transitions ---------------------------------------------------------------------------------------
+    # custom["actor"]: "applicant" (team), "processledare", or "governance"/"documents"/"reports" when the
+    # transition is driven by another part of the app (its screen comes with that part).
+
+    @transition(
+        state,
+        source=S.DIALOG,
+        target=S.PITCH,
+        conditions=[has_both_parties],
+        permission=_permission("to_pitch"),
+        custom={"label": _("Gå vidare till pitch"), "actor": "applicant"},
+    )
+    def to_pitch(self):
+        pass
+
+    @transition(
+        state,
+        source=S.DIALOG,
+        target=S.APPLICATION,
+        conditions=[has_both_parties],
+        permission=_permission("to_application"),
+        custom={"label": _("Börja skriva ansökan"), "actor": "applicant"},
+    )
+    def to_application(self):
+        pass
+
+    @transition(
+        state,
+        source=S.PITCH,
+        target=S.APPLICATION,
+        permission=_permission("record_pitch_feedback"),
+        custom={"label": _("Registrera återkoppling på pitchen"), "actor": "processledare", "comment": True},
+    )
+    def record_pitch_feedback(self):
+        pass
+
+    @transition(
+        state,
+        source=S.APPLICATION,
+        target=S.SUBMITTED,
+        conditions=[is_complete, anchoring_confirmed],
+        permission=_permission("submit"),
+        custom={"label": _("Skicka in ansökan"), "actor": "applicant"},
+    )
+    def submit(self):
+        pass
+
+    @transition(
+        state,
+        source=S.SUBMITTED,
+        target=S.APPLICATION,
+        permission=_permission("return_incomplete"),
+        custom={"label": _("Återför till sökande (ofullständig)"), "actor": "processledare", "comment": True},
+    )
+    def return_incomplete(self):
+        pass
+
+    @transition(
+        state,
+        source=S.SUBMITTED,
+        target=S.IN_REVIEW,
+        permission=_permission("schedule_review"),
+        custom={"label": _("Sätt på beredningens dagordning"), "actor": "governance"},
+    )
+    def schedule_review(self):
+        pass
+
+    @transition(
+        state,
+        source=S.IN_REVIEW,
+        target=S.AWAITING_DECISION,
+        permission=_permission("forward_to_decision"),
+        custom={"label": _("Tillstyrk – till styrgruppen"), "actor": "governance"},
+    )
+    def forward_to_decision(self):
+        pass
+
+    @transition(
+        state,
+        source=S.IN_REVIEW,
+        target=S.APPLICATION,
+        permission=_permission("return_for_revision"),
+        custom={"label": _("Återför för revidering"), "actor": "governance", "comment": True},
+    )
+    def return_for_revision(self):
+        pass
+
+    @transition(
+        state,
+        source=S.IN_REVIEW,
+        target=S.DECLINED,
+        permission=_permission("decline"),
+        custom={"label": _("Tillstyrk inte"), "actor": "governance", "comment": True},
+    )
+    def decline(self):
+        pass
+
+    @transition(
+        state,
+        source=S.AWAITING_DECISION,
+        target=S.GRANTED,
+        permission=_permission("grant"),
+        custom={"label": _("Bevilja"), "actor": "governance"},
+    )
+    def grant(self):
+        pass
+
+    @transition(
+        state,
+        source=S.AWAITING_DECISION,
+        target=S.REJECTED,
+        permission=_permission("reject"),
+        custom={"label": _("Avslå"), "actor": "governance"},
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        state,
+        source=S.AWAITING_DECISION,
+        target=S.COFUNDING_APPROVED,
+        conditions=[is_cofunding],
+        permission=_permission("approve_cofunding"),
+        custom={"label": _("Bevilja medfinansiering"), "actor": "governance"},
+    )
+    def approve_cofunding(self):
+        pass
+
+    @transition(
+        state,
+        source=S.COFUNDING_APPROVED,
+        target=S.GRANTED,
+        permission=_permission("main_funder_granted"),
+        custom={"label": _("Huvudfinansiären har beviljat"), "actor": "processledare"},
+    )
+    def main_funder_granted(self):
+        pass
+
+    @transition(
+        state,
+        source=S.COFUNDING_APPROVED,
+        target=S.LAPSED,
+        permission=_permission("main_funder_declined"),
+        custom={"label": _("Huvudfinansiären har avslagit"), "actor": "processledare", "comment": True},
+    )
+    def main_funder_declined(self):
+        pass
+
+    @transition(
+        state,
+        source=S.GRANTED,
+        target=S.ACTIVE,
+        conditions=[ready_to_start],
+        permission=_permission("start"),
+        custom={"label": _("Starta projektet"), "actor": "documents"},
+    )
+    def start(self):
+        pass
+
+    @transition(
+        state,
+        source=S.ACTIVE,
+        target=S.CLOSING,
+        conditions=[ready_to_close],
+        permission=_permission("submit_final_report"),
+        custom={"label": _("Lämna slutredovisning"), "actor": "reports"},
+    )
+    def submit_final_report(self):
+        pass
+
+    @transition(
+        state,
+        source=S.CLOSING,
+        target=S.CLOSED,
+        permission=_permission("close"),
+        custom={"label": _("Godkänn resultat och avsluta"), "actor": "governance"},
+    )
+    def close(self):
+        pass
+
+    @transition(
+        state,
+        source=S.CLOSING,
+        target=S.ACTIVE,
+        permission=_permission("reopen"),
+        custom={"label": _("Mer arbete krävs – åter till pågående"), "actor": "governance", "comment": True},
+    )
+    def reopen(self):
+        pass
+
+    @transition(
+        state,
+        source=PRE_DECISION_STATES,
+        target=S.WITHDRAWN,
+        permission=_permission("withdraw"),
+        custom={"label": _("Återkalla ärendet"), "actor": "applicant", "comment": True},
+    )
+    def withdraw(self):
+        pass
+
+
+class ProposalSection(models.Model):
+    """The applicant's text for one section of the proposal's template."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sections")
+    section = models.ForeignKey(TemplateSection, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "section"], name="one_text_per_section")]
+
+    def __str__(self):
+        return f"{self.proposal}: {self.section}"
+
+
+class ActivityGoal(models.Model):
+    """Aktivitetsmål: a concrete goal the project commits to (proposed by applicants and beredning)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="activity_goals")
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("aktivitetsmål"), max_length=500)
+
+    class Meta:
+        verbose_name = _("aktivitetsmål")
+        verbose_name_plural = _("aktivitetsmål")
+        ordering = ["proposal", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are written once: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise ValidationError("Historiken kan inte ändras i efterhand.")
+
+    def delete(self):
+        raise ValidationError("Historiken kan inte tas bort.")
+
+
+class ProposalTransition(models.Model):
+    """Append-only history of the lifecycle: who moved the proposal, when, from where to where, and why.
+    A proposal with history cannot be deleted (PROTECT): its timeline is part of the record."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
+    transition = models.CharField(max_length=40)
+    source = models.CharField(max_length=30, choices=ProposalState.choices)
+    target = models.CharField(max_length=30, choices=ProposalState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_source_display()} → {self.get_target_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Historiken kan inte ändras i efterhand.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Historiken kan inte tas bort.")
+
+
+def attachment_path(instance, filename):
+    # Never the uploaded name: an unguessable path, served only through a permission-checked view.
+    return f"attachments/{instance.proposal_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("beskrivning"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("applications:attachment_download", args=[self.proposal_id, self.pk])
