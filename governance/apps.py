@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Beredning och beslut")
+
+    def ready(self):
+        from . import integration
+
+        integration.register()

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("", include("applications.urls")),
     path("", include("budget.urls")),
+    path("", include("governance.urls")),
     path("notiser/", views.notification_list, name="notification_list"),
     path("avtal/", views.agreement_list, name="agreement_list"),
     path("avtal/<int:pk>/", views.agreement_detail, name="agreement_detail"),

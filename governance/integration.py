@@ -1,0 +1,75 @@
+"""What governance adds to the rest of the app: navigation, start-page sections, proposal-page panels."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The start page shows this many meetings; "Mina möten" shows them all.
+SECTION_LIMIT = 5
+
+
+def meetings_section(request):
+    """ "Möten": the meetings where something is expected of the person (assess, vote, approve minutes) –
+    the same data as Mina möten. None when there is nothing to do."""
+    from . import permissions
+    from .views.meetings import meeting_todos
+
+    if not permissions.can_see_meetings(request.user):
+        return None
+    rows = meeting_todos(request.user, only_with_todos=True)
+    if not rows:
+        return None
+    from samverkan.dashboard import Section
+
+    return Section(
+        _("Möten"),
+        "governance/_dashboard.html",
+        {"rows": rows[:SECTION_LIMIT], "more": max(0, len(rows) - SECTION_LIMIT)},
+        order=30,
+    )
+
+
+def proposal_panel(request, proposal):
+    """The proposal's meetings: where it was (or will be) on the agenda, the beredning's position and the
+    styrgrupp's decisions."""
+    from applications.panels import Panel
+
+    from . import permissions
+    from .models import AgendaItem, Meeting
+
+    items = list(
+        AgendaItem.objects.filter(proposal=proposal)
+        .select_related("meeting", "meeting__body")
+        .prefetch_related("decisions__amounts")
+        .order_by("meeting__starts_at", "order")
+    )
+    if not items:
+        return None
+    # Link only to the meeting pages the person may open (one query for all of them).
+    viewable = Meeting.objects.filter(pk__in={i.meeting_id for i in items})
+    visible_q = permissions.viewable_meetings_q(request.user)
+    if visible_q is not None:
+        viewable = viewable.filter(visible_q)
+    viewable_ids = set(viewable.values_list("pk", flat=True))
+    for item in items:
+        item.meeting_url = item.meeting.get_absolute_url() if item.meeting_id in viewable_ids else ""
+    return Panel(
+        title=_("Beredning och beslut"),
+        template="governance/_proposal_panel.html",
+        context={"items": items},
+        order=40,
+    )
+
+
+def register():
+    from applications import panels
+    from samverkan import dashboard, navigation
+
+    from . import permissions
+
+    navigation.register(
+        navigation.NavItem(gettext_lazy("Möten"), "governance:meeting_list", permissions.can_see_meetings, 30)
+    )
+    dashboard.register(meetings_section)
+    panels.register(proposal_panel)

@@ -1,0 +1,201 @@
+"""May this user do X in a meeting? The one place that decides, for governance."""
+
+from __future__ import annotations
+
+from samverkan import permissions as core
+from samverkan.enums import Role
+
+from .enums import ItemKind, MeetingStatus, VoteStatus
+from .selectors import seat_of
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_process_leader(user, agreement_id) -> bool:
+    return core.is_superuser(user) or core.has_role(user, agreement_id, Role.PROCESS_LEADER)
+
+
+def can_manage_meetings(user, agreement) -> bool:
+    """Processledare book meetings, build agendas, send invitations (Samverkansmodellen, roller)."""
+    return _active(user) and is_process_leader(user, getattr(agreement, "pk", agreement))
+
+
+def is_member(user, meeting) -> bool:
+    return _active(user) and seat_of(meeting, user) is not None
+
+
+def is_officer_of(user, meeting) -> bool:
+    """Chair or secretary of the meeting."""
+    return _active(user) and user.pk in {meeting.chair_id, meeting.secretary_id}
+
+
+def can_view_meeting(user, meeting) -> bool:
+    if not _active(user):
+        return False
+    if (
+        is_member(user, meeting)
+        or is_officer_of(user, meeting)
+        or is_process_leader(user, meeting.agreement_id)
+    ):
+        return True
+    if core.has_role(user, meeting.agreement_id, Role.COMMUNICATOR):
+        return True
+    return meeting.items.filter(presenters=user).exists()
+
+
+def can_edit_agenda(user, meeting) -> bool:
+    return meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED) and (
+        can_manage_meetings(user, meeting.agreement_id) or is_officer_of(user, meeting)
+    )
+
+
+def can_assess(user, item) -> bool:
+    meeting = item.meeting
+    return (
+        meeting.is_review
+        and item.kind in (ItemKind.APPLICATION, ItemKind.PITCH)
+        and meeting.status != MeetingStatus.MINUTES_APPROVED
+        and is_member(user, meeting)
+    )
+
+
+def can_record_outcome(user, item) -> bool:
+    meeting = item.meeting
+    return (
+        meeting.is_review
+        and item.proposal_id is not None
+        and meeting.status != MeetingStatus.MINUTES_APPROVED
+        and (is_officer_of(user, meeting) or can_manage_meetings(user, meeting.agreement_id))
+    )
+
+
+def can_run_vote(user, meeting) -> bool:
+    """The chair or the secretary opens and closes votes."""
+    return (
+        meeting.is_steering
+        and meeting.status != MeetingStatus.MINUTES_APPROVED
+        and is_officer_of(user, meeting)
+    )
+
+
+def can_cast_ballot(user, vote) -> bool:
+    return vote.status == VoteStatus.OPEN and is_member(user, vote.item.meeting)
+
+
+def can_decide(user, meeting) -> bool:
+    return can_run_vote(user, meeting)
+
+
+def can_keep_attendance(user, meeting) -> bool:
+    return meeting.status != MeetingStatus.MINUTES_APPROVED and (
+        is_officer_of(user, meeting) or can_manage_meetings(user, meeting.agreement_id)
+    )
+
+
+def can_edit_minutes(user, meeting) -> bool:
+    minutes = getattr(meeting, "minutes", None)
+    approved = minutes is not None and minutes.approved_at is not None
+    return not approved and _active(user) and user.pk == meeting.secretary_id
+
+
+def can_approve_minutes(user, minutes) -> bool:
+    if minutes.approved_at is not None or not _active(user):
+        return False
+    if user.pk == minutes.meeting.chair_id:
+        return minutes.chair_approved_at is None
+    return user.pk == minutes.adjuster_id and minutes.adjuster_approved_at is None
+
+
+# --- Lists and navigation (added with the meeting screens) -------------------------------------------------
+
+# Roles whose holders take part in (or run) meetings of their agreement.
+MEETING_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.REVIEW_MEMBER, Role.STEERING_MEMBER)
+
+
+def is_presenter_anywhere(user) -> bool:
+    """Does the user present an item at any meeting not yet closed by approved minutes? One query, kept on
+    the user for the request (the navigation asks on every page)."""
+    if not _active(user):
+        return False
+    cached = getattr(user, "_governance_presenter", None)
+    if cached is None:
+        from .models import AgendaItem
+
+        cached = user._governance_presenter = (
+            AgendaItem.objects.filter(presenters=user)
+            .exclude(meeting__status=MeetingStatus.MINUTES_APPROVED)
+            .exists()
+        )
+    return cached
+
+
+def can_see_meetings(user) -> bool:
+    """The "Möten" menu: people who sit in, run or report from the bodies – and presenters (forskare,
+    tjänstepersoner) while they have a meeting to go to. Forskare and tjänstepersoner without one do not
+    see it."""
+    if not _active(user):
+        return False
+    return core.is_superuser(user) or core.has_any_role(user, *MEETING_ROLES) or is_presenter_anywhere(user)
+
+
+def member_q(user, prefix: str = ""):
+    """A Q matching meetings whose body the user sits in, by their active role assignments (the same rule as
+    selectors.members_of, evaluated in the database so lists need no query per meeting)."""
+    from django.db.models import Q
+
+    from .enums import BodyKind
+
+    q = Q(pk__in=[])
+    for grant in core.grants(user):
+        on_agreement = Q(**{f"{prefix}agreement_id": grant.agreement_id})
+        if grant.role == Role.STEERING_MEMBER:
+            q |= on_agreement & Q(**{f"{prefix}body__kind": BodyKind.STEERING_GROUP})
+        elif grant.role == Role.REVIEW_MEMBER:
+            q |= on_agreement & (
+                Q(**{f"{prefix}body__kind": BodyKind.JOINT_REVIEW})
+                | Q(
+                    **{
+                        f"{prefix}body__kind": BodyKind.REVIEW_GROUP,
+                        f"{prefix}body__municipality_id": grant.party_id,
+                    }
+                )
+                | Q(
+                    **{
+                        f"{prefix}body__kind": BodyKind.REVIEW_GROUP,
+                        f"{prefix}agreement__university_id": grant.party_id,
+                    }
+                )
+            )
+    return q
+
+
+def viewable_meetings_q(user):
+    """A Q for the meetings the user may view – the list-sized form of can_view_meeting. None means every
+    meeting (administrators)."""
+    from django.db.models import Q
+
+    if not _active(user):
+        return Q(pk__in=[])
+    if core.is_superuser(user):
+        return None
+    staff = core.agreement_ids_with_role(user, Role.PROCESS_LEADER, Role.COMMUNICATOR)
+    return (
+        Q(agreement_id__in=staff)
+        | member_q(user)
+        | Q(chair=user)
+        | Q(secretary=user)
+        | Q(pk__in=_presented_meeting_ids(user))
+    )
+
+
+def _presented_meeting_ids(user):
+    from .models import AgendaItem
+
+    return AgendaItem.objects.filter(presenters=user).values("meeting_id")
+
+
+def can_book_meeting(user) -> bool:
+    """Show "Boka möte": processledare of some agreement (or an administrator)."""
+    return _active(user) and (core.is_superuser(user) or core.has_any_role(user, Role.PROCESS_LEADER))

@@ -1,0 +1,30 @@
+"""Every write in governance. Views call these; they check permission again and run in one transaction."""
+
+from .decisions import DecisionError, decision_by_acclamation, decision_correct, decision_from_vote  # noqa: F401
+from .meetings import (  # noqa: F401
+    attendance_set,
+    ensure_bodies,
+    invitation_send,
+    item_add,
+    item_remove,
+    meeting_create,
+    meeting_mark_held,
+    meeting_update,
+)
+from .minutes import (  # noqa: F401
+    minutes_approve,
+    minutes_draft_text,
+    minutes_for,
+    minutes_pdf_failed,
+    minutes_render_pdf,
+    minutes_save,
+)
+from .review import assessment_save, outcome_record  # noqa: F401
+from .voting import (  # noqa: F401
+    VotingError,
+    ballot_cast,
+    close_expired_votes,
+    recusal_declare,
+    vote_close,
+    vote_open,
+)

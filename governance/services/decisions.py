@@ -1,0 +1,204 @@
+"""Styrgrupp decisions: from a closed vote, or "enligt förslag" when nobody asks for a vote. A decision
+drives the proposal's lifecycle. Decisions are immutable once the minutes are approved; corrections are new
+decisions referencing the old one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from applications.enums import ProposalState
+from applications.services import proposal_transition
+
+from .. import permissions
+from ..enums import DecisionKind, VoteOutcome, VoteStatus
+from ..models import AgendaItem, Decision, DecisionAmount, Vote
+from .voting import VotingError
+
+# Which proposal transition a decision kind drives, from the proposal's current state.
+TRANSITIONS = {
+    (DecisionKind.GRANT, ProposalState.AWAITING_DECISION): "grant",
+    (DecisionKind.REJECT, ProposalState.AWAITING_DECISION): "reject",
+    (DecisionKind.COFUNDING, ProposalState.AWAITING_DECISION): "approve_cofunding",
+    (DecisionKind.CLOSE, ProposalState.CLOSING): "close",
+    (DecisionKind.APPROVE_RESULTS, ProposalState.CLOSING): "close",
+    (DecisionKind.REJECT, ProposalState.CLOSING): "reopen",
+}
+
+
+class DecisionError(VotingError):
+    pass
+
+
+def _next_paragraph(meeting) -> int:
+    return (meeting.decisions.aggregate(n=Max("paragraph"))["n"] or 0) + 1
+
+
+def _validate_amounts(kind: str, amounts: dict[int, int]) -> None:
+    if kind in (DecisionKind.GRANT, DecisionKind.COFUNDING) and not any(amounts.values()):
+        raise DecisionError(_("Ange beviljat belopp per år."))
+    for year, amount in amounts.items():
+        if not isinstance(amount, int) or amount < 0:
+            raise DecisionError(
+                _("%(year)s: beloppet ska vara ett helt antal kronor (0 eller mer).") % {"year": year}
+            )
+
+
+def _create(
+    *,
+    item: AgendaItem,
+    by,
+    kind: str,
+    text: str,
+    amounts: dict[int, int],
+    conditions: str,
+    activity_goals: str,
+    vote: Vote | None,
+    by_acclamation: bool,
+    supersedes: Decision | None = None,
+    comment: str = "",
+) -> Decision:
+    meeting = item.meeting
+    _validate_amounts(kind, amounts)
+    if not text.strip():
+        raise DecisionError(_("Skriv beslutstexten."))
+    decision = Decision.objects.create(
+        meeting=meeting,
+        item=item,
+        proposal=item.proposal,
+        kind=kind,
+        paragraph=_next_paragraph(meeting),
+        text=text.strip(),
+        conditions=conditions.strip(),
+        activity_goals=activity_goals.strip(),
+        vote=vote,
+        by_acclamation=by_acclamation,
+        supersedes=supersedes,
+        created_by=by,
+    )
+    DecisionAmount.objects.bulk_create(
+        DecisionAmount(decision=decision, year=year, amount=amount)
+        for year, amount in sorted(amounts.items())
+        if amount
+    )
+    proposal = item.proposal
+    if proposal is not None and supersedes is None:
+        name = TRANSITIONS.get((kind, proposal.state))
+        if name is None and kind in (
+            DecisionKind.GRANT,
+            DecisionKind.REJECT,
+            DecisionKind.COFUNDING,
+            DecisionKind.CLOSE,
+            DecisionKind.APPROVE_RESULTS,
+        ):
+            raise DecisionError(
+                _("Ärendet har status ”%(state)s” – det beslutet kan inte fattas nu.")
+                % {"state": proposal.get_state_display()}
+            )
+        if name:
+            proposal_transition(proposal=proposal, name=name, by=by, comment=comment or text, authorised=True)
+    return decision
+
+
+@transaction.atomic
+def decision_from_vote(
+    *,
+    vote: Vote,
+    by,
+    kind: str,
+    text: str,
+    amounts: dict[int, int] | None = None,
+    conditions: str = "",
+    activity_goals: str = "",
+) -> Decision:
+    """Record the decision a closed vote produced. An adopted motion gives the proposed decision; a
+    rejected one gives avslag (for a closure item: back to active). No quorum gives no decision."""
+    vote = (
+        Vote.objects.select_for_update(of=("self",))
+        .select_related("item__meeting", "item__proposal")
+        .get(pk=vote.pk)
+    )
+    meeting = vote.item.meeting
+    if not permissions.can_decide(by, meeting):
+        raise PermissionDenied
+    if vote.status != VoteStatus.CLOSED:
+        raise DecisionError(_("Voteringen måste vara stängd innan beslutet registreras."))
+    if hasattr(vote, "decision"):
+        raise DecisionError(_("Beslutet för voteringen är redan registrerat."))
+    if vote.outcome == VoteOutcome.NO_QUORUM:
+        raise DecisionError(_("Styrgruppen var inte beslutsför i voteringen – inget beslut kan fattas."))
+    if vote.outcome == VoteOutcome.REJECTED:
+        kind, amounts = DecisionKind.REJECT, {}
+    return _create(
+        item=vote.item,
+        by=by,
+        kind=kind,
+        text=text,
+        amounts=amounts or {},
+        conditions=conditions,
+        activity_goals=activity_goals,
+        vote=vote,
+        by_acclamation=False,
+    )
+
+
+@transaction.atomic
+def decision_by_acclamation(
+    *,
+    item: AgendaItem,
+    by,
+    kind: str,
+    text: str,
+    amounts: dict[int, int] | None = None,
+    conditions: str = "",
+    activity_goals: str = "",
+) -> Decision:
+    """The chair declares the decision "enligt förslag" when no member asks for a vote; minuted as such."""
+    if not permissions.can_decide(by, item.meeting):
+        raise PermissionDenied
+    vote = getattr(item, "vote", None)
+    if vote is not None and vote.status != VoteStatus.DRAFT:
+        raise DecisionError(_("En votering har öppnats för punkten – beslutet följer voteringen."))
+    if item.decisions.exists():
+        raise DecisionError(_("Punkten har redan ett beslut."))
+    return _create(
+        item=item,
+        by=by,
+        kind=kind,
+        text=text,
+        amounts=amounts or {},
+        conditions=conditions,
+        activity_goals=activity_goals,
+        vote=None,
+        by_acclamation=True,
+    )
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    decision: Decision,
+    by,
+    text: str,
+    amounts: dict[int, int] | None = None,
+    conditions: str = "",
+    item: AgendaItem | None = None,
+) -> Decision:
+    """A correction is a new decision (at the same or a later meeting) that references the one it corrects."""
+    item = item or decision.item
+    if not permissions.can_decide(by, item.meeting):
+        raise PermissionDenied
+    return _create(
+        item=item,
+        by=by,
+        kind=decision.kind,
+        text=text,
+        amounts=amounts or {},
+        conditions=conditions,
+        activity_goals=decision.activity_goals,
+        vote=None,
+        by_acclamation=True,
+        supersedes=decision,
+    )

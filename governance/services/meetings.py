@@ -1,0 +1,272 @@
+"""Meetings, agendas, invitations (kallelser) and attendance."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.enums import ProposalState
+from applications.models import Proposal
+from applications.services import proposal_transition
+from samverkan.notifications import notify
+
+from .. import permissions
+from ..enums import AttendanceStatus, BodyKind, ItemKind, MeetingKind, MeetingStatus
+from ..ics import meeting_ics
+from ..models import AgendaItem, Attendance, Body, Meeting
+from ..selectors import members_of
+
+BODY_FOR_KIND = {
+    MeetingKind.STEERING: BodyKind.STEERING_GROUP,
+    MeetingKind.JOINT_REVIEW: BodyKind.JOINT_REVIEW,
+    MeetingKind.PRE_REVIEW: BodyKind.JOINT_REVIEW,
+    MeetingKind.REVIEW: BodyKind.REVIEW_GROUP,
+}
+
+
+def ensure_bodies(agreement) -> list[Body]:
+    """Every agreement has a styrgrupp, a kommungemensam beredning and a beredningsgrupp per municipality."""
+    bodies = [
+        Body.objects.get_or_create(
+            agreement=agreement, kind=BodyKind.STEERING_GROUP, defaults={"name": _("Styrgrupp")}
+        )[0],
+        Body.objects.get_or_create(
+            agreement=agreement, kind=BodyKind.JOINT_REVIEW, defaults={"name": _("Kommungemensam beredning")}
+        )[0],
+    ]
+    for municipality in agreement.municipalities.all():
+        bodies.append(
+            Body.objects.get_or_create(
+                agreement=agreement,
+                kind=BodyKind.REVIEW_GROUP,
+                municipality=municipality,
+                defaults={"name": _("Beredningsgrupp %(m)s") % {"m": municipality.short_name}},
+            )[0]
+        )
+    return bodies
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    agreement,
+    by,
+    kind: str,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    body: Body | None = None,
+    location: str = "",
+    video_link: str = "",
+    chair=None,
+    secretary=None,
+) -> Meeting:
+    """The processledare books a meeting (Samverkansmodellen: "genomför mötesbokningar")."""
+    if not permissions.can_manage_meetings(by, agreement):
+        raise PermissionDenied
+    ensure_bodies(agreement)
+    if body is None and BODY_FOR_KIND[kind] != BodyKind.REVIEW_GROUP:
+        body = Body.objects.filter(agreement=agreement, kind=BODY_FOR_KIND[kind]).first()
+    if body is None or body.agreement_id != agreement.pk:
+        raise ValidationError({"body": _("Välj en beredningsgrupp för mötet.")})
+    if BODY_FOR_KIND[kind] != body.kind:
+        raise ValidationError({"body": _("Mötestypen passar inte organet.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("Mötet måste sluta efter att det börjar.")})
+    if not location and not video_link:
+        raise ValidationError({"location": _("Ange plats eller videolänk.")})
+    meeting = Meeting.objects.create(
+        agreement=agreement,
+        body=body,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        video_link=video_link,
+        chair=chair,
+        secretary=secretary or by,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by, **fields) -> Meeting:
+    """Change the meeting. If the time changes after the kallelse went out, an update with the same UID and
+    a higher SEQUENCE is sent."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not permissions.can_edit_agenda(by, meeting):
+        raise PermissionDenied
+    time_changed = any(
+        name in fields and fields[name] != getattr(meeting, name) for name in ("starts_at", "ends_at")
+    )
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    if meeting.ends_at <= meeting.starts_at:
+        raise ValidationError({"ends_at": _("Mötet måste sluta efter att det börjar.")})
+    if not meeting.location and not meeting.video_link:
+        raise ValidationError({"location": _("Ange plats eller videolänk.")})
+    if BODY_FOR_KIND[meeting.kind] != meeting.body.kind:
+        raise ValidationError({"body": _("Mötestypen passar inte organet.")})
+    if time_changed and meeting.invitation_sent_at:
+        meeting.ics_sequence += 1
+    meeting.save()
+    if time_changed and meeting.invitation_sent_at:
+        _send(meeting, event="meeting_updated")
+    return meeting
+
+
+def _invitees(meeting: Meeting):
+    people = {seat.user for seat in members_of(meeting)}
+    for item in meeting.items.prefetch_related("presenters"):
+        people.update(item.presenters.all())
+    people.update(filter(None, [meeting.chair, meeting.secretary]))
+    return sorted(people, key=lambda u: (u.last_name, u.first_name))
+
+
+def _send(meeting: Meeting, *, event: str) -> None:
+    invitees = _invitees(meeting)
+    ics = meeting_ics(meeting, attendees=invitees)
+    notify(
+        event,
+        to=invitees,
+        context={"meeting": meeting, "items": list(meeting.items.all())},
+        link=meeting.get_absolute_url(),
+        attachments=[("kallelse.ics", ics, "text/calendar; method=REQUEST")],
+    )
+
+
+@transaction.atomic
+def invitation_send(*, meeting: Meeting, by) -> Meeting:
+    """Kallelse: e-mail to members and presenters with the agenda and an .ics file."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not permissions.can_edit_agenda(by, meeting):
+        raise PermissionDenied
+    if not meeting.items.exists():
+        raise ValidationError(_("Dagordningen är tom – lägg till punkter innan du kallar."))
+    meeting.invitation_sent_at = timezone.now()
+    meeting.status = MeetingStatus.INVITED
+    meeting.save()
+    _send(meeting, event="meeting_invitation")
+    return meeting
+
+
+def _default_kind(meeting: Meeting, proposal: Proposal | None) -> str:
+    if proposal is None:
+        return ItemKind.INFORMATION
+    if meeting.is_steering:
+        return ItemKind.CLOSURE if proposal.state == ProposalState.CLOSING else ItemKind.DECISION
+    return ItemKind.PITCH if proposal.state == ProposalState.PITCH else ItemKind.APPLICATION
+
+
+@transaction.atomic
+def item_add(
+    *,
+    meeting: Meeting,
+    by,
+    title: str = "",
+    kind: str | None = None,
+    proposal: Proposal | None = None,
+    starts_at: datetime.time | None = None,
+    duration_minutes: int = 15,
+    description: str = "",
+    presenters=None,
+) -> AgendaItem:
+    """Add an agenda item. A submitted proposal scheduled on a beredning moves to "Under beredning"; the
+    responsible researcher and tjänsteperson present it (Samverkansmodellen, "Beredning")."""
+    if not permissions.can_edit_agenda(by, meeting):
+        raise PermissionDenied
+    if proposal is not None:
+        if proposal.agreement_id != meeting.agreement_id:
+            raise ValidationError({"proposal": _("Ärendet hör till ett annat avtal.")})
+        allowed = (
+            {ProposalState.AWAITING_DECISION, ProposalState.CLOSING, ProposalState.ACTIVE}
+            if meeting.is_steering
+            else {ProposalState.SUBMITTED, ProposalState.IN_REVIEW, ProposalState.PITCH, ProposalState.ACTIVE}
+        )
+        if proposal.state not in allowed:
+            raise ValidationError(
+                {
+                    "proposal": _("Ärendet har status ”%(s)s” och kan inte sättas på det här mötet.")
+                    % {"s": proposal.get_state_display()}
+                }
+            )
+        if meeting.items.filter(proposal=proposal).exists():
+            raise ValidationError({"proposal": _("Ärendet finns redan på dagordningen.")})
+    kind = kind or _default_kind(meeting, proposal)
+    order = (meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        order=order,
+        kind=kind,
+        title=title or (proposal.title if proposal else ""),
+        proposal=proposal,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        description=description,
+    )
+    if not item.title:
+        raise ValidationError({"title": _("Ange en rubrik för punkten.")})
+    if presenters is None and proposal is not None:
+        presenters = [u for u in (proposal.responsible_researcher, proposal.responsible_officer) if u]
+    item.presenters.set(presenters or [])
+    if proposal is not None and meeting.is_review and proposal.state == ProposalState.SUBMITTED:
+        proposal_transition(
+            proposal=proposal,
+            name="schedule_review",
+            by=by,
+            authorised=True,
+            comment=_("Satt på dagordningen för %(m)s") % {"m": meeting},
+        )
+    return item
+
+
+@transaction.atomic
+def item_remove(*, item: AgendaItem, by) -> None:
+    if not permissions.can_edit_agenda(by, item.meeting):
+        raise PermissionDenied
+    if item.assessments.exists() or item.decisions.exists() or hasattr(item, "vote"):
+        raise ValidationError(_("Punkten har bedömningar, röster eller beslut och kan inte tas bort."))
+    item.delete()
+
+
+@transaction.atomic
+def attendance_set(
+    *, meeting: Meeting, by, statuses: dict[int, str], notes: dict[int, str] | None = None
+) -> None:
+    """The secretary keeps the attendance register (present, arrived late, left, absent)."""
+    if not permissions.can_keep_attendance(by, meeting):
+        raise PermissionDenied
+    seats = {s.user_id: s for s in members_of(meeting)}
+    for user_id, status in statuses.items():
+        if user_id not in seats:
+            raise ValidationError(_("Personen är inte ledamot i organet."))
+        if status not in AttendanceStatus.values:
+            raise ValidationError(_("Ogiltig närvarostatus."))
+        Attendance.objects.update_or_create(
+            meeting=meeting,
+            member_id=user_id,
+            defaults={
+                "status": status,
+                "party_id": seats[user_id].party_id,
+                "note": (notes or {}).get(user_id, ""),
+            },
+        )
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
+    if not (
+        permissions.is_officer_of(by, meeting) or permissions.can_manage_meetings(by, meeting.agreement_id)
+    ):
+        raise PermissionDenied
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError(_("Protokollet är justerat."))
+    meeting.status = MeetingStatus.HELD
+    meeting.save(update_fields=["status"])
+    return meeting

@@ -1,0 +1,517 @@
+"""Meeting screens: the list per body, "Mina möten", booking, the meeting page with its agenda, invitations,
+the .ics download and the attendance register. Thin: permission → service → redirect."""
+
+from __future__ import annotations
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.services import TransitionRefused
+from samverkan import permissions as core
+from samverkan.enums import Role
+from samverkan.models import Agreement, Organisation
+
+from .. import permissions, services
+from ..enums import ItemKind, MeetingStatus, VoteStatus
+from ..forms import AttendanceForm, ItemForm, MeetingForm, meeting_initial
+from ..ics import STOCKHOLM
+from ..ics import meeting_ics as build_ics
+from ..models import AgendaItem, Assessment, Attendance, Ballot, Body, Meeting, Recusal, Vote
+from ..selectors import members_of
+
+ASSESSED_KINDS = (ItemKind.APPLICATION, ItemKind.PITCH)
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def _meeting(pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related(
+            "agreement", "body", "body__municipality", "chair", "secretary", "minutes"
+        ),
+        pk=pk,
+    )
+
+
+def _viewable(request, pk) -> Meeting:
+    meeting = _meeting(pk)
+    if not permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _minutes_of(meeting):
+    return getattr(meeting, "minutes", None)
+
+
+# --- what a person must do (Mina möten and the start page) -------------------------------------------------
+
+
+def meeting_todos(user, *, only_with_todos: bool = False) -> list[dict]:
+    """The user's meetings (as member, chair, secretary, adjuster or presenter) not yet closed by approved
+    minutes, with what they must do: assess applications they have not submitted, vote where they have
+    neither voted nor declared jäv, approve minutes. Upcoming meetings are listed even with nothing to do
+    (unless `only_with_todos`). Four queries at most, whatever the number of meetings and items."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return []
+    now = timezone.now()
+    member_q = permissions.member_q(user)
+    presented = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), presenters=user)
+    meetings = list(
+        Meeting.objects.filter(
+            member_q
+            | Q(chair=user)
+            | Q(secretary=user)
+            | Q(minutes__adjuster=user)
+            | Q(pk__in=AgendaItem.objects.filter(presenters=user).values("meeting_id"))
+        )
+        .exclude(status=MeetingStatus.MINUTES_APPROVED)
+        .annotate(
+            as_member=Case(
+                When(member_q, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            as_presenter=Exists(presented),
+        )
+        .select_related("body", "agreement", "minutes")
+        .order_by("starts_at")
+    )
+    member_ids = [m.pk for m in meetings if m.as_member]
+    assess_ids = [
+        m.pk
+        for m in meetings
+        if m.as_member and m.is_review and m.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
+    ]
+    to_assess: dict[int, int] = {}
+    if assess_ids:
+        submitted = Assessment.objects.filter(member=user, submitted_at__isnull=False).values("item_id")
+        to_assess = dict(
+            AgendaItem.objects.filter(meeting_id__in=assess_ids, kind__in=ASSESSED_KINDS)
+            .exclude(pk__in=submitted)
+            .order_by()
+            .values("meeting_id")
+            .annotate(n=Count("pk"))
+            .values_list("meeting_id", "n")
+        )
+    to_vote: dict[int, int] = {}
+    if member_ids:
+        to_vote = dict(
+            Vote.objects.filter(status=VoteStatus.OPEN, item__meeting_id__in=member_ids)
+            .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+            .exclude(pk__in=Ballot.objects.filter(member=user).values("vote_id"))
+            .exclude(pk__in=Recusal.objects.filter(member=user).values("vote_id"))
+            .order_by()
+            .values("item__meeting_id")
+            .annotate(n=Count("pk"))
+            .values_list("item__meeting_id", "n")
+        )
+    rows = []
+    for meeting in meetings:
+        minutes = _minutes_of(meeting)
+        approve = bool(
+            minutes is not None
+            and meeting.status == MeetingStatus.HELD
+            and minutes.approved_at is None
+            and (
+                (user.pk == meeting.chair_id and minutes.chair_approved_at is None)
+                or (user.pk == minutes.adjuster_id and minutes.adjuster_approved_at is None)
+            )
+        )
+        assess = to_assess.get(meeting.pk, 0)
+        vote = to_vote.get(meeting.pk, 0)
+        has_todo = bool(assess or vote or approve)
+        upcoming = meeting.ends_at >= now
+        if not has_todo and (only_with_todos or not upcoming):
+            continue
+        roles = []
+        if meeting.as_member:
+            roles.append(_("Ledamot"))
+        if user.pk == meeting.chair_id:
+            roles.append(_("Ordförande"))
+        if user.pk == meeting.secretary_id:
+            roles.append(_("Sekreterare"))
+        if minutes is not None and user.pk == minutes.adjuster_id:
+            roles.append(_("Justerare"))
+        if meeting.as_presenter:
+            roles.append(_("Föredragande"))
+        rows.append(
+            {
+                "meeting": meeting,
+                "roles": roles,
+                "assess": assess,
+                "vote": vote,
+                "approve": approve,
+                "has_todo": has_todo,
+                "upcoming": upcoming,
+            }
+        )
+    return rows
+
+
+# --- lists -------------------------------------------------------------------------------------------------
+
+
+def _by_month(meetings) -> list[dict]:
+    def month(m):
+        local = timezone.localtime(m.starts_at, STOCKHOLM)
+        return datetime.date(local.year, local.month, 1)
+
+    return [{"month": key, "meetings": list(group)} for key, group in groupby(meetings, key=month)]
+
+
+@login_required
+def meeting_list(request):
+    """Meetings per body: upcoming first (soonest first), then past (latest first), grouped by month."""
+    user = request.user
+    if not permissions.can_see_meetings(user):
+        raise PermissionDenied
+    meetings = Meeting.objects.select_related("body", "agreement").annotate(item_count=Count("items"))
+    visible = permissions.viewable_meetings_q(user)
+    if visible is not None:
+        meetings = meetings.filter(visible)
+    if core.is_superuser(user):
+        bodies = Body.objects.all()
+    else:
+        bodies = Body.objects.filter(agreement_id__in={g.agreement_id for g in core.grants(user)})
+    bodies = list(bodies.select_related("agreement").order_by("agreement__name", "kind", "name"))
+    selected = None
+    body_param = request.GET.get("organ", "")
+    if body_param.isdigit():
+        selected = next((b for b in bodies if b.pk == int(body_param)), None)
+        if selected is not None:
+            meetings = meetings.filter(body=selected)
+    now = timezone.now()
+    meetings = list(meetings.order_by("starts_at"))
+    upcoming = [m for m in meetings if m.ends_at >= now]
+    past = [m for m in reversed(meetings) if m.ends_at < now]
+    return render(
+        request,
+        "governance/meeting_list.html",
+        {
+            "upcoming": _by_month(upcoming),
+            "past": _by_month(past),
+            "bodies": bodies,
+            "selected": selected,
+            "can_book": permissions.can_book_meeting(user),
+            "show_agreement": len({b.agreement_id for b in bodies}) > 1,
+        },
+    )
+
+
+@login_required
+def my_meetings(request):
+    """Mina möten: upcoming meetings of the member or presenter and what they must do."""
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    rows = meeting_todos(request.user)
+    return render(request, "governance/my_meetings.html", {"rows": rows})
+
+
+# --- booking -----------------------------------------------------------------------------------------------
+
+
+def _bookable_agreements(user):
+    if core.is_superuser(user):
+        return list(Agreement.objects.order_by("name"))
+    ids = core.agreement_ids_with_role(user, Role.PROCESS_LEADER)
+    return list(Agreement.objects.filter(pk__in=ids).order_by("name"))
+
+
+@login_required
+def meeting_create(request):
+    """The processledare books a meeting (Samverkansmodellen: "genomför mötesbokningar")."""
+    agreements = _bookable_agreements(request.user)
+    if not agreements:
+        raise PermissionDenied
+    wanted = request.GET.get("avtal", "")
+    agreement = next((a for a in agreements if str(a.pk) == wanted), agreements[0])
+    if not permissions.can_manage_meetings(request.user, agreement):
+        raise PermissionDenied
+    bodies = services.ensure_bodies(agreement)
+    form = MeetingForm(request.POST or None, agreement=agreement, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                agreement=agreement,
+                by=request.user,
+                kind=data["kind"],
+                body=data["body"],
+                title=data["title"].strip(),
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"].strip(),
+                video_link=data["video_link"],
+                chair=data["chair"],
+                secretary=data["secretary"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Mötet är bokat. Lägg till punkter på dagordningen och skicka kallelsen.")
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {"form": form, "agreement": agreement, "agreements": agreements, "meeting": None},
+    )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _meeting(pk)
+    if not permissions.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    form = MeetingForm(
+        request.POST or None, agreement=meeting.agreement, editing=True, initial=meeting_initial(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                by=request.user,
+                title=data["title"].strip(),
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"].strip(),
+                video_link=data["video_link"],
+                chair=data["chair"],
+                secretary=data["secretary"] or meeting.secretary,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if (
+                meeting.invitation_sent_at
+                and form.has_changed()
+                and {"starts_at", "ends_at"} & set(form.changed_data)
+            ):
+                messages.success(request, _("Mötet är ändrat. De kallade har fått den nya tiden."))
+            else:
+                messages.success(request, _("Mötet är ändrat."))
+            return redirect(meeting)
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {"form": form, "agreement": meeting.agreement, "agreements": [], "meeting": meeting},
+    )
+
+
+# --- the meeting page --------------------------------------------------------------------------------------
+
+
+def _agenda(meeting: Meeting):
+    """The agenda with everything the page shows per item, in a constant number of queries."""
+    items = list(
+        meeting.items.select_related("proposal", "vote")
+        .prefetch_related("presenters", "decisions")
+        .annotate(
+            submitted_count=Count(
+                "assessments", filter=Q(assessments__submitted_at__isnull=False), distinct=True
+            ),
+            ballot_count=Count("vote__ballots", distinct=True),
+        )
+        .order_by("order", "pk")
+    )
+    # Time slots: an item without its own time follows the one before it.
+    clock = timezone.localtime(meeting.starts_at, STOCKHOLM)
+    for item in items:
+        start = (
+            datetime.datetime.combine(clock.date(), item.starts_at, tzinfo=STOCKHOLM)
+            if item.starts_at
+            else clock
+        )
+        end = start + datetime.timedelta(minutes=item.duration_minutes)
+        item.slot = (start.time(), end.time())
+        item.assessed = item.kind in ASSESSED_KINDS and meeting.is_review
+        item.vote_or_none = getattr(item, "vote", None)
+        clock = end
+    return items
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _viewable(request, pk)
+    user = request.user
+    seats = members_of(meeting)
+    items = _agenda(meeting)
+    is_member = permissions.is_member(user, meeting)
+    mine = {}
+    if is_member and meeting.is_review:
+        mine = dict(
+            Assessment.objects.filter(item__meeting=meeting, member=user).values_list(
+                "item_id", "submitted_at"
+            )
+        )
+    for item in items:
+        # "submitted", "draft" or "" (not started) – the member's own assessment of the item.
+        item.my_assessment = ("submitted" if mine[item.pk] else "draft") if item.pk in mine else ""
+    can_edit = permissions.can_edit_agenda(user, meeting)
+    can_manage = permissions.is_officer_of(user, meeting) or permissions.can_manage_meetings(
+        user, meeting.agreement_id
+    )
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "member_count": len(seats),
+            "is_member": is_member,
+            "can_edit": can_edit,
+            "can_mark_held": can_manage and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
+            "can_keep_attendance": permissions.can_keep_attendance(user, meeting),
+            "can_run_vote": permissions.can_run_vote(user, meeting),
+            "item_form": ItemForm(meeting=meeting) if can_edit else None,
+            "minutes": _minutes_of(meeting),
+        },
+    )
+
+
+# --- actions (POST only) -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_add(request, pk):
+    meeting = _meeting(pk)
+    if not permissions.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    form = ItemForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(meeting)
+    try:
+        item = services.item_add(meeting=meeting, by=request.user, **form.service_kwargs())
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("Punkten ”%(title)s” är tillagd på dagordningen.") % {"title": item.title}
+        )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def item_remove(request, pk, item_pk):
+    meeting = _meeting(pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    item.meeting = meeting
+    if not permissions.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    try:
+        services.item_remove(item=item, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Punkten ”%(title)s” är borttagen.") % {"title": item.title})
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def invitation_send(request, pk):
+    meeting = _meeting(pk)
+    if not permissions.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    try:
+        services.invitation_send(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Kallelsen är skickad till ledamöter och föredragande, med kalenderfil."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_held(request, pk):
+    meeting = _meeting(pk)
+    if not (
+        permissions.is_officer_of(request.user, meeting)
+        or permissions.can_manage_meetings(request.user, meeting.agreement_id)
+    ):
+        raise PermissionDenied
+    try:
+        services.meeting_mark_held(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Mötet är markerat som genomfört."))
+    return redirect(meeting)
+
+
+@login_required
+def meeting_ics(request, pk):
+    """The meeting as a calendar file: the same UID and SEQUENCE as the kallelse, so importing it and
+    receiving the invitation give one calendar entry."""
+    meeting = _viewable(request, pk)
+    response = HttpResponse(build_ics(meeting, method="PUBLISH"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
+    return response
+
+
+# --- attendance --------------------------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request, pk):
+    """The attendance register kept by the secretary: members per party, with status and note."""
+    meeting = _viewable(request, pk)
+    can_keep = permissions.can_keep_attendance(request.user, meeting)
+    if request.method == "POST" and not can_keep:
+        raise PermissionDenied
+    seats = members_of(meeting)
+    existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    form = AttendanceForm(request.POST or None, seats=seats, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_set(
+                meeting=meeting, by=request.user, statuses=form.statuses(), notes=form.notes()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Närvaron är sparad."))
+            return redirect("governance:attendance", pk=meeting.pk)
+    parties = {o.pk: o for o in Organisation.objects.filter(pk__in={s.party_id for s in seats})}
+    rows = sorted(
+        form.rows(), key=lambda r: (not parties[r[0].party_id].is_university, parties[r[0].party_id].name)
+    )
+    groups = [
+        {"party": parties[party_id], "rows": list(group)}
+        for party_id, group in groupby(rows, key=lambda r: r[0].party_id)
+    ]
+    return render(
+        request,
+        "governance/attendance.html",
+        {"meeting": meeting, "form": form, "groups": groups, "can_keep": can_keep},
+    )

@@ -1,0 +1,93 @@
+"""The demo world's governance (governance/demo.py), built by load_demo through the services."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
+
+from applications.enums import ProposalState
+from applications.models import Proposal
+from governance import demo
+from governance.enums import MeetingStatus, ReviewOutcome, VoteOutcome, VoteStatus
+from governance.models import Meeting
+
+
+def _load():
+    with open(os.devnull, "w") as devnull:
+        call_command("load_demo", stdout=devnull)
+
+
+@pytest.fixture
+def demo_world(transactional_db):  # transactional: the minutes PDF is rendered after commit
+    _load()
+
+
+def test_demo_has_a_held_beredning_with_assessments_and_an_outcome(demo_world):
+    meeting = Meeting.objects.get(title=demo.Q3_REVIEW)
+    item = meeting.items.get()
+
+    assert meeting.status == MeetingStatus.HELD
+    assert meeting.starts_at < timezone.now()
+    assert item.outcome == ReviewOutcome.FORWARD
+    assert sorted(a.member.email for a in item.assessments.filter(submitted_at__isnull=False)) == sorted(
+        demo.REVIEWERS
+    )
+    assert Meeting.objects.get(title=demo.Q4_REVIEW).items.get().outcome == ReviewOutcome.FORWARD
+
+
+def test_demo_has_a_styrgrupp_meeting_with_a_closed_vote_and_approved_minutes_with_pdf(demo_world):
+    meeting = Meeting.objects.get(title=demo.OCTOBER)
+    vote = meeting.items.get(proposal__title=demo.ENERGY).vote
+    minutes = meeting.minutes
+
+    assert meeting.status == MeetingStatus.MINUTES_APPROVED
+    assert vote.status == VoteStatus.CLOSED and vote.outcome == VoteOutcome.ADOPTED
+    assert vote.recusals.get().member.email == demo.ADJUSTER
+    assert Proposal.objects.get(title=demo.ENERGY).state == ProposalState.GRANTED
+    assert sorted(meeting.decisions.get(vote=vote).amounts.values_list("year", "amount")) == sorted(
+        demo.GRANT_AMOUNTS.items()
+    )
+    assert minutes.approved_at and minutes.adjuster.email == demo.ADJUSTER
+    assert minutes.pdf_status == "done"
+    with minutes.pdf.open("rb") as handle:
+        pages = PdfReader(io.BytesIO(handle.read())).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).replace("\xa0", " ").split())
+    assert "§1" in text and "996 000 kr" in text and "Eskilstuna Energi och Miljö AB" in text
+
+
+def test_demo_has_an_upcoming_meeting_with_an_open_vote(demo_world):
+    meeting = Meeting.objects.get(title=demo.DECEMBER)
+    vote = meeting.items.get(proposal__title=demo.INCLUSION).vote
+
+    assert meeting.status == MeetingStatus.INVITED
+    assert meeting.starts_at > timezone.now()
+    assert vote.status == VoteStatus.OPEN and vote.deadline == meeting.starts_at
+    assert vote.ballots.count() == 2
+    assert Proposal.objects.get(title=demo.INCLUSION).state == ProposalState.AWAITING_DECISION
+
+
+def test_demo_proposal_history_reads_in_order(demo_world):
+    for title in (demo.ENERGY, demo.INCLUSION):
+        times = list(Proposal.objects.get(title=title).transitions.values_list("at", flat=True))
+        assert times == sorted(times)
+        assert times[-1] < timezone.now()
+
+
+def test_demo_load_twice_gives_the_same_rows(demo_world):
+    def rows():
+        return {
+            model._meta.label: sorted(map(repr, model.objects.values_list()))
+            for model in apps.get_models()
+            if model._meta.app_label in {"governance", "applications", "samverkan"}
+        }
+
+    before = rows()
+    _load()
+
+    assert rows() == before
