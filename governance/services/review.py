@@ -160,11 +160,15 @@ def _put_on_next_steering_agenda(item: AgendaItem, by) -> None:
     )
     if meeting is None or meeting.items.filter(proposal=proposal).exists():
         return
-    AgendaItem.objects.create(
+    forwarded = AgendaItem.objects.create(
         meeting=meeting,
         order=meeting.items.count() + 1,
         kind=ItemKind.DECISION,
         title=proposal.title,
         proposal=proposal,
         description=item.outcome_goals,
+    )
+    # As item_add does: the applicants present their application, so the kallelse reaches them too.
+    forwarded.presenters.set(
+        [u for u in (proposal.responsible_researcher, proposal.responsible_officer) if u is not None]
     )
