@@ -90,3 +90,17 @@ CRITERIA = [
     (8, _("Målgrupperna kan delta och påverka arbetet")),
     (9, _("Tid och resurser för att få samverkan att fungera")),
 ]
+
+
+class DocumentKind(models.TextChoices):
+    DECISION_BASIS = "beslutsunderlag", _("Beslutsunderlag")
+    COFUNDING_CERTIFICATE = "medfinansieringsintyg", _("Medfinansieringsintyg")
+
+
+class DocumentStatus(models.TextChoices):
+    GENERATING = "generating", _("Genereras")
+    TO_SIGN = "to_sign", _("Att signera")
+    SIGNED = "signed", _("Signerat")
+    REGISTERED = "registered", _("Diariefört")
+    FAILED = "failed", _("Kunde inte skapas")
+    SUPERSEDED = "superseded", _("Ersatt")

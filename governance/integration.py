@@ -62,6 +62,52 @@ def proposal_panel(request, proposal):
     )
 
 
+def documents_section(request):
+    """ "Att signera": the decision documents waiting for the firmatecknare's signature. None when nothing."""
+    from . import permissions
+
+    if not permissions.can_sign_documents(request.user):
+        return None
+    from samverkan.dashboard import Section
+
+    from .views.documents import documents_to_sign_for
+
+    documents = list(documents_to_sign_for(request.user)[:SECTION_LIMIT])
+    if not documents:
+        return None
+    return Section(
+        _("Att signera"),
+        "governance/_documents_panel.html",
+        {"documents": documents[:SECTION_LIMIT], "show_proposal": True},
+        order=20,
+    )
+
+
+def documents_panel(request, proposal):
+    """ "Beslutsdokument": the proposal's decision documents with their status and a download per copy."""
+    from applications.panels import Panel
+    from applications.permissions import can_view_proposal
+
+    from .models import DecisionDocument
+
+    if not can_view_proposal(request.user, proposal):
+        return None
+    documents = list(
+        DecisionDocument.objects.filter(decision__proposal=proposal)
+        .select_related("decision__meeting__body")
+        .prefetch_related("copies__organisation")
+        .order_by("created_at")
+    )
+    if not documents:
+        return None
+    return Panel(
+        title=_("Beslutsdokument"),
+        template="governance/_documents_panel.html",
+        context={"documents": documents, "copies": True},
+        order=45,
+    )
+
+
 def register():
     from applications import panels
     from samverkan import dashboard, navigation
@@ -73,3 +119,10 @@ def register():
     )
     dashboard.register(meetings_section)
     panels.register(proposal_panel)
+    navigation.register(
+        navigation.NavItem(
+            gettext_lazy("Att signera"), "governance:documents_to_sign", permissions.can_sign_documents, 35
+        )
+    )
+    dashboard.register(documents_section)
+    panels.register(documents_panel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from applications.permissions import can_view_proposal
 from samverkan import permissions as core
 from samverkan.enums import Role
 
@@ -199,3 +200,24 @@ def _presented_meeting_ids(user):
 def can_book_meeting(user) -> bool:
     """Show "Boka möte": processledare of some agreement (or an administrator)."""
     return _active(user) and (core.is_superuser(user) or core.has_any_role(user, Role.PROCESS_LEADER))
+
+
+# --- Decision documents (issue #5) -------------------------------------------------------------------------
+
+
+def can_sign_documents(user) -> bool:
+    """The "Att signera" menu: firmatecknare of some agreement."""
+    return _active(user) and core.has_any_role(user, Role.SIGNATORY)
+
+
+def can_view_document(user, document) -> bool:
+    """A decision document is read by those who may read its proposal (team, processledare, kommunikatörer,
+    the bodies) and by the agreement's firmatecknare, who sign it."""
+    if not _active(user):
+        return False
+    proposal = document.decision.proposal
+    if proposal is not None and can_view_proposal(user, proposal):
+        return True
+    return core.is_superuser(user) or core.has_role(
+        user, document.decision.meeting.agreement_id, Role.SIGNATORY
+    )

@@ -34,3 +34,27 @@ def render_minutes_pdf(self, minutes_id: int) -> str:
     except Exception as exc:  # a bug or bad data: retrying will not help – say so on the page
         minutes_pdf_failed(minutes_id=minutes_id, error=str(exc) or exc.__class__.__name__)
         return "failed"
+
+
+@shared_task(
+    bind=True,
+    name="governance.generate_decision_documents",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def generate_decision_documents(self, decision_id: int) -> int:
+    """Render the decision's document in two copies. Idempotent: re-running returns the same document.
+    A transient error (OSError: disk, fonts, storage) is retried with backoff; after the last attempt, and
+    for any other error, the document gets status "failed" with a Swedish message."""
+    from .services.documents import document_failed, document_generate
+
+    try:
+        return document_generate(decision_id).pk
+    except OSError as exc:
+        if self.request.retries >= self.max_retries:
+            document_failed(decision_id, f"Dokumentet kunde inte skapas: {exc}")
+        raise  # transient (disk, fonts): Celery retries until max_retries
+    except Exception as exc:
+        document_failed(decision_id, f"Dokumentet kunde inte skapas: {exc}")
+        raise

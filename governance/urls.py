@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, minutes, review, voting
+from .views import documents, meetings, minutes, review, voting
 
 app_name = "governance"
 
@@ -37,4 +37,13 @@ urlpatterns = [
     path("moten/<int:pk>/protokoll/justera/", minutes.minutes_approve, name="minutes_approve"),
     path("moten/<int:pk>/protokoll.pdf", minutes.minutes_pdf, name="minutes_pdf"),
     path("moten/<int:pk>/protokoll/status/", minutes.minutes_status, name="minutes_status"),
+    path("moten/<int:pk>/protokoll/skapa-pdf-igen/", minutes.minutes_retry, name="minutes_retry"),
+    path("dokument/att-signera/", documents.documents_to_sign, name="documents_to_sign"),
+    path("dokument/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("dokument/<int:pk>/status/", documents.document_status, name="document_status"),
+    path("dokument/<int:pk>/signera/", documents.document_sign, name="document_sign"),
+    path("dokument/<int:pk>/exemplar/<int:copy_pk>.pdf", documents.copy_download, name="copy_download"),
+    path("dokument/<int:pk>/exemplar/<int:copy_pk>/diarium/", documents.copy_register, name="copy_register"),
+    path("dokument/<int:pk>/projektkonto/", documents.project_account, name="project_account"),
+    path("verifiera/", documents.verify, name="verify"),
 ]

@@ -206,3 +206,10 @@ LOGGING = {
     # WeasyPrint reports every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Signing (PAdES) --------------------------------------------------------------------------------------
+# One PKCS#12 per organisation in SIGNING_DIR (<kortnamn>.p12). `manage.py create_signing_certificates`
+# issues self-signed demo keys and a demo CA (ca.pem); production uses keys issued by each organisation.
+SIGNING_DIR = Path(os.environ.get("SIGNING_DIR", VAR_DIR / "signing"))
+SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "samverkan-demo-signering")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS")  # PEM/DER CA certificates; default SIGNING_DIR/ca.pem

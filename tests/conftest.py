@@ -58,3 +58,17 @@ def celery_worker(transactional_db):
             yield worker
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def signing_keys(settings, tmp_path_factory, db):
+    """Demo signing keys (a CA and one PKCS#12 per organisation that exists now) in a directory shared by
+    the test session; call it after creating the organisations a test signs for."""
+    from django.core.management import call_command
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    directory = tmp_path_factory.getbasetemp() / f"signing-{worker}"
+    settings.SIGNING_DIR = directory
+    settings.SIGNING_TRUST_ROOTS = []
+    call_command("create_signing_certificates", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return directory

@@ -389,3 +389,32 @@ def proposal_transition(
             "proposal_transition", to=team_of(fresh) - {by}, context=context, link=fresh.get_absolute_url()
         )
     return fresh
+
+
+# --- what later stages record on the proposal ------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_record_documents_complete(*, proposal: Proposal, completed: bool = True) -> Proposal:
+    """Called by the decision-document service when both copies are signed and registered in each party's
+    diarium (or with completed=False if a document is superseded): one of the start guard's conditions."""
+    fresh = _locked(proposal)
+    fresh.documents_completed_at = timezone.now() if completed else None
+    fresh.save(update_fields=["documents_completed_at", "updated_at"])
+    return fresh
+
+
+@transaction.atomic
+def proposal_set_project_account(*, proposal: Proposal, by: User, account: str) -> Proposal:
+    """The processledare records the project account (projektkonto) the granted money is paid to."""
+    fresh = _locked(proposal)
+    if not permissions.is_process_leader(by, fresh):
+        raise PermissionDenied
+    account = account.strip()
+    if not account or len(account) > 40:
+        raise ValidationError({"project_account": _("Ange projektkontot (högst 40 tecken).")})
+    if fresh.state not in (ProposalState.GRANTED, ProposalState.COFUNDING_APPROVED):
+        raise ValidationError(_("Projektkontot anges när ärendet är beviljat och innan det startar."))
+    fresh.project_account = account
+    fresh.save(update_fields=["project_account", "updated_at"])
+    return fresh

@@ -1,6 +1,14 @@
 """Every write in governance. Views call these; they check permission again and run in one transaction."""
 
 from .decisions import DecisionError, decision_by_acclamation, decision_correct, decision_from_vote  # noqa: F401
+from .documents import (  # noqa: F401
+    DocumentError,
+    copy_register,
+    document_generate,
+    document_request,
+    document_sign,
+    verify,
+)
 from .meetings import (  # noqa: F401
     attendance_set,
     ensure_bodies,
@@ -17,6 +25,7 @@ from .minutes import (  # noqa: F401
     minutes_for,
     minutes_pdf_failed,
     minutes_render_pdf,
+    minutes_retry_pdf,
     minutes_save,
 )
 from .review import assessment_save, outcome_record  # noqa: F401

@@ -83,6 +83,9 @@ def _create(
         for year, amount in sorted(amounts.items())
         if amount
     )
+    from .documents import document_request
+
+    document_request(decision)
     proposal = item.proposal
     if proposal is not None and supersedes is None:
         name = TRANSITIONS.get((kind, proposal.state))

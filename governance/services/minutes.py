@@ -435,6 +435,27 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     return minutes
 
 
+@transaction.atomic
+def minutes_retry_pdf(*, minutes: Minutes, by) -> Minutes:
+    """Queue the PDF again after a failed rendering (the secretary, chair or processledare asks for it)."""
+    minutes = Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
+    meeting = minutes.meeting
+    if not (
+        permissions.is_officer_of(by, meeting) or permissions.can_manage_meetings(by, meeting.agreement_id)
+    ):
+        raise PermissionDenied
+    if minutes.approved_at is None or minutes.pdf_status != PDF_FAILED:
+        raise ValidationError(_("PDF:en kan bara skapas om när en tidigare körning har misslyckats."))
+    minutes.pdf_status = PDF_QUEUED
+    minutes.pdf_error = ""
+    minutes.save(update_fields=["pdf_status", "pdf_error"])
+    from ..tasks import render_minutes_pdf
+
+    minutes_id = minutes.pk
+    transaction.on_commit(lambda: render_minutes_pdf.delay(minutes_id))
+    return minutes
+
+
 def _notify_approved(minutes: Minutes) -> None:
     meeting = minutes.meeting
     people = [s.user for s in members_of(meeting)] + [meeting.chair, meeting.secretary]

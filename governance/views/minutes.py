@@ -154,6 +154,22 @@ def minutes_approve(request, pk):
 
 
 @login_required
+@require_POST
+def minutes_retry(request, pk):
+    meeting = _viewable(request, pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    try:
+        services.minutes_retry_pdf(minutes=minutes, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("PDF:en skapas igen."))
+    return redirect("governance:minutes_detail", pk=meeting.pk)
+
+
+@login_required
 def minutes_pdf(request, pk):
     meeting = _viewable(request, pk)
     minutes = _minutes(meeting)

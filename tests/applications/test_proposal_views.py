@@ -307,3 +307,22 @@ def test_history_cannot_be_rewritten_in_bulk_nor_deleted_with_its_proposal():
     with pytest.raises(ProtectedError):
         proposal.delete()
     assert ProposalTransition.objects.filter(proposal=proposal, comment="").count() == 1
+
+
+def test_project_account_only_by_processledare_and_only_for_granted_proposals():
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from applications.services import proposal_set_project_account
+
+    proposal = ProposalFactory(state=S.GRANTED)
+    leader = person_with_role(proposal.agreement, Role.PROCESS_LEADER)
+    with pytest.raises(PermissionDenied):
+        proposal_set_project_account(proposal=proposal, by=proposal.responsible_researcher, account="1234-56")
+    with pytest.raises(ValidationError):
+        proposal_set_project_account(proposal=proposal, by=leader, account="   ")
+    proposal_set_project_account(proposal=proposal, by=leader, account=" 1234-56 ")
+    proposal.refresh_from_db()
+    assert proposal.project_account == "1234-56"
+    active = ProposalFactory(state=S.ACTIVE, agreement=proposal.agreement)
+    with pytest.raises(ValidationError):
+        proposal_set_project_account(proposal=active, by=leader, account="999")

@@ -127,3 +127,8 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
             obj.presenters.set(
                 [u for u in (proposal.responsible_researcher, proposal.responsible_officer) if u]
             )
+
+
+def signatory(agreement, party=None, **kwargs):
+    """A new firmatecknare for `party` (default: the university), e.g. title="Rektor"."""
+    return person_with_role(agreement, Role.SIGNATORY, organisation=party, **kwargs)

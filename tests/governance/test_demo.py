@@ -13,9 +13,10 @@ from pypdf import PdfReader
 
 from applications.enums import ProposalState
 from applications.models import Proposal
-from governance import demo
-from governance.enums import MeetingStatus, ReviewOutcome, VoteOutcome, VoteStatus
-from governance.models import Meeting
+from governance import demo, signing
+from governance.enums import DocumentStatus, MeetingStatus, ReviewOutcome, VoteOutcome, VoteStatus
+from governance.models import DecisionDocument, Meeting
+from governance.services import documents
 
 
 def _load():
@@ -24,13 +25,13 @@ def _load():
 
 
 @pytest.fixture
-def demo_world(transactional_db):  # transactional: the minutes PDF is rendered after commit
-    _load()
+def demo_world(transactional_db, signing_keys):  # transactional: the minutes PDF is rendered after commit
+    _load()  # signing_keys: the demo's signing keys go to a temporary SIGNING_DIR
 
 
 def test_demo_has_a_held_beredning_with_assessments_and_an_outcome(demo_world):
     meeting = Meeting.objects.get(title=demo.Q3_REVIEW)
-    item = meeting.items.get()
+    item = meeting.items.get(proposal__title=demo.ENERGY)
 
     assert meeting.status == MeetingStatus.HELD
     assert meeting.starts_at < timezone.now()
@@ -49,7 +50,8 @@ def test_demo_has_a_styrgrupp_meeting_with_a_closed_vote_and_approved_minutes_wi
     assert meeting.status == MeetingStatus.MINUTES_APPROVED
     assert vote.status == VoteStatus.CLOSED and vote.outcome == VoteOutcome.ADOPTED
     assert vote.recusals.get().member.email == demo.ADJUSTER
-    assert Proposal.objects.get(title=demo.ENERGY).state == ProposalState.GRANTED
+    # granted at the meeting, started since its documents were signed and registered
+    assert Proposal.objects.get(title=demo.ENERGY).transitions.filter(transition="grant").exists()
     assert sorted(meeting.decisions.get(vote=vote).amounts.values_list("year", "amount")) == sorted(
         demo.GRANT_AMOUNTS.items()
     )
@@ -91,3 +93,44 @@ def test_demo_load_twice_gives_the_same_rows(demo_world):
     _load()
 
     assert rows() == before
+
+
+def _copy_bytes(copy) -> bytes:
+    with copy.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def test_demo_has_a_signed_and_registered_document_and_an_active_project(demo_world):
+    document = DecisionDocument.objects.get(decision__proposal__title=demo.ENERGY)
+    copies = list(document.copies.order_by("number"))
+
+    assert document.status == DocumentStatus.REGISTERED
+    assert [(c.organisation.name, c.diarienummer, c.registered_by.email) for c in copies] == [
+        ("Mälardalens universitet", "MDU-2026/1187", "anna.lindqvist@mdu.example"),
+        ("Eskilstuna Energi och Miljö AB", "EEM-2026/412", "erik.johansson@eskilstuna.example"),
+    ]
+    for copy in copies:
+        assert sorted(copy.signatures.values_list("signer__email", flat=True)) == [
+            "paul.pettersson@mdu.example",
+            "stefan.lund@eem.example",
+        ]
+        checks = signing.validate(_copy_bytes(copy))
+        assert len(checks) == 2 and all(c.intact and c.valid for c in checks)
+    proposal = Proposal.objects.get(title=demo.ENERGY)
+    assert proposal.state == ProposalState.ACTIVE
+    assert proposal.project_account and proposal.documents_completed_at
+
+
+def test_demo_has_a_granted_proposal_whose_document_misses_a_signature(demo_world):
+    document = DecisionDocument.objects.get(decision__proposal__title=demo.PRESCHOOL)
+    decision = document.decision
+
+    assert decision.meeting.title == demo.OCTOBER and decision.by_acclamation and decision.paragraph == 2
+    assert document.status == DocumentStatus.TO_SIGN
+    for copy in document.copies.all():
+        assert list(copy.signatures.values_list("signer__email", flat=True)) == [
+            "paul.pettersson@mdu.example"
+        ]
+        assert not copy.diarienummer
+    assert [org.name for org in documents.missing_signatures(document)] == ["Västerås stad"]
+    assert Proposal.objects.get(title=demo.PRESCHOOL).state == ProposalState.GRANTED

@@ -585,3 +585,31 @@ def test_minutes_status_polls_while_rendering_then_links_the_pdf(
     response = client.get(reverse("governance:minutes_pdf", args=[world.meeting.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_failed_pdf_can_be_retried_by_the_secretary_and_renders(
+    client, world, django_capture_on_commit_callbacks
+):
+    minutes = _approved(world, django_capture_on_commit_callbacks)
+    Minutes.objects.filter(pk=minutes.pk).update(pdf_status="failed", pdf_error="Disken var full.", pdf="")
+    url = reverse("governance:minutes_retry", args=[world.meeting.pk])
+
+    client.force_login(world.member)
+    assert client.post(url).status_code == 403
+    client.force_login(world.secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+
+    minutes.refresh_from_db()
+    assert "PDF:en skapas igen." in response.content.decode()
+    assert minutes.pdf_status == "done" and minutes.pdf
+    assert "§1" in _pdf_text(minutes)
+
+
+def test_retry_is_refused_when_nothing_failed(client, world, django_capture_on_commit_callbacks):
+    minutes = _approved(world, django_capture_on_commit_callbacks)
+    client.force_login(world.secretary)
+    response = client.post(reverse("governance:minutes_retry", args=[world.meeting.pk]), follow=True)
+    assert "PDF:en kan bara skapas om när en tidigare körning har misslyckats." in response.content.decode()
+    minutes.refresh_from_db()
+    assert minutes.pdf_status == "done"

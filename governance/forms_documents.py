@@ -1,0 +1,80 @@
+"""Forms for the decision documents: signing (re-authentication), the diarium, the project account and the
+public verification upload. The services decide; these forms word the input errors in Swedish."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# An upload larger than this is refused before it is read: no decision document comes near it.
+VERIFY_MAX_BYTES = 25 * 1024 * 1024
+
+
+class SignForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="",  # set per organisation in __init__
+        error_messages={"required": _("Kryssa i att du har läst beslutsunderlaget innan du signerar.")},
+    )
+    password = forms.CharField(
+        label=_("Bekräfta med ditt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Skriv ditt lösenord för att signera.")},
+    )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = organisation.name if organisation is not None else ""
+        self.fields["confirm"].label = _("Jag har läst beslutsunderlaget och signerar det för %(org)s") % {
+            "org": name
+        }
+
+
+class RegisterForm(forms.Form):
+    diarienummer = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=60,
+        error_messages={"required": _("Ange diarienumret.")},
+    )
+
+    def __init__(self, *args, copy=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if copy is not None:
+            # Distinct ids: the page has one form per copy.
+            self.auto_id = f"id_copy{copy.pk}_%s"
+            prefix = copy.organisation.diarium_prefix or copy.organisation.short_name
+            self.fields["diarienummer"].help_text = _("Formen är %(ex)s.") % {"ex": f"{prefix}-2026/123"}
+
+
+class ProjectAccountForm(forms.Form):
+    project_account = forms.CharField(
+        label=_("Projektkonto"),
+        max_length=40,
+        help_text=_("Kontot som de beviljade medlen betalas ut till."),
+        error_messages={
+            "required": _("Ange projektkontot."),
+            "max_length": _("Ange projektkontot (högst 40 tecken)."),
+        },
+    )
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label=_("Beslutsdokument (PDF)"),
+        help_text=_("Högst 25 MB. Filen sparas inte."),
+        error_messages={
+            "required": _("Välj en PDF-fil att kontrollera."),
+            "empty": _("Filen är tom."),
+            "invalid": _("Välj en PDF-fil att kontrollera."),
+            "missing": _("Välj en PDF-fil att kontrollera."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > VERIFY_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Filen är för stor (högst 25 MB). Ett beslutsdokument är mycket mindre.")
+            )
+        return upload

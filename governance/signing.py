@@ -1,0 +1,137 @@
+"""PAdES signatures with pyHanko: each organisation signs with its own key (PKCS#12 in SIGNING_DIR, made for
+the demo by `manage.py create_signing_certificates`, in production issued by the organisation's CA).
+
+Signatures are incremental updates, one signature field per signatory, so earlier signatures stay valid and
+any PDF reader can verify them. The person, their role and organisation are in the signature's name,
+reason and location; the organisation's certificate is the signing identity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from django.utils.text import slugify
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+
+class SigningKeyMissing(Exception):
+    """The organisation has no signing key configured."""
+
+
+def signing_dir() -> Path:
+    return Path(settings.SIGNING_DIR)
+
+
+def key_path(organisation) -> Path:
+    return signing_dir() / f"{slugify(organisation.short_name) or organisation.pk}.p12"
+
+
+def ca_path() -> Path:
+    return signing_dir() / "ca.pem"
+
+
+def _signer(organisation) -> signers.SimpleSigner:
+    path = key_path(organisation)
+    if not path.exists():
+        raise SigningKeyMissing(f"Signeringsnyckel saknas för {organisation}: {path}")
+    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=settings.SIGNING_KEY_PASSPHRASE.encode())
+    if signer is None:
+        raise SigningKeyMissing(f"Signeringsnyckeln för {organisation} kunde inte läsas")
+    return signer
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API calls asyncio.run(), which refuses to run in a thread whose event loop is
+    running (Playwright's sync API in the browser tests, async callers): then run it in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def sign(pdf: bytes, *, organisation, field_name: str, name: str, reason: str, location: str) -> bytes:
+    """Add one PAdES signature (a new signature field) as an incremental update."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=field_name))
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        name=name,
+        reason=reason,
+        location=location,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=_signer(organisation))
+    return out.getvalue()
+
+
+def trust_roots() -> list:
+    paths = [Path(p) for p in settings.SIGNING_TRUST_ROOTS] or [ca_path()]
+    roots = []
+    for path in paths:
+        if path.exists():
+            data = path.read_bytes()
+            if b"-----BEGIN" in data:
+                from asn1crypto import pem
+
+                _, _, data = pem.unarmor(data)
+            roots.append(asn1_x509.Certificate.load(data))
+    return roots
+
+
+@dataclass
+class SignatureCheck:
+    field_name: str
+    signer_name: str
+    reason: str
+    signing_time: object
+    intact: bool
+    valid: bool
+    trusted: bool
+    covers_whole_file: bool
+
+
+def validate(pdf: bytes) -> list[SignatureCheck]:
+    """Validate every embedded signature. Raises ValueError for something that is not a readable PDF."""
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception as exc:  # pyHanko raises several kinds for broken input
+        raise ValueError("Filen kunde inte läsas som PDF") from exc
+    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    checks = []
+    for sig in embedded:
+        try:
+            status = _outside_event_loop(validate_pdf_signature, sig, context)
+            intact, valid, trusted = status.intact, status.valid, status.trusted
+            covers = status.coverage.name == "ENTIRE_FILE"
+            signing_time = status.signer_reported_dt
+        except Exception:  # a signature we cannot even evaluate counts as broken
+            intact = valid = trusted = covers = False
+            signing_time = None
+        sig_object = sig.sig_object
+        checks.append(
+            SignatureCheck(
+                field_name=sig.field_name,
+                signer_name=str(sig_object.get("/Name", "")),
+                reason=str(sig_object.get("/Reason", "")),
+                signing_time=signing_time,
+                intact=intact,
+                valid=valid,
+                trusted=trusted,
+                covers_whole_file=covers,
+            )
+        )
+    return checks
