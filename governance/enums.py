@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BodyKind(models.TextChoices):
@@ -44,8 +45,9 @@ class ReviewOutcome(models.TextChoices):
 
 
 class Choice(models.TextChoices):
-    YES = "yes", _("Bifall")
-    NO = "no", _("Avslag")
+    # Same Swedish words as the outcome below; the context lets English say "Yes"/"No" here.
+    YES = "yes", pgettext_lazy("röstalternativ", "Bifall")
+    NO = "no", pgettext_lazy("röstalternativ", "Avslag")
     ABSTAIN = "abstain", _("Avstår")
 
 
@@ -56,8 +58,8 @@ class VoteStatus(models.TextChoices):
 
 
 class VoteOutcome(models.TextChoices):
-    ADOPTED = "adopted", _("Bifall")
-    REJECTED = "rejected", _("Avslag")
+    ADOPTED = "adopted", pgettext_lazy("voteringsresultat", "Bifall")
+    REJECTED = "rejected", pgettext_lazy("voteringsresultat", "Avslag")
     NO_QUORUM = "no_quorum", _("Ej beslutsfört")
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.enums import ProposalState
@@ -26,8 +26,8 @@ from ..selectors import members_of
 from .review import VOTED_KINDS, meeting_and_item, render_item, viewable_item
 
 PARTY_OUTCOME = {
-    voting.YES: gettext_lazy("Bifall"),
-    voting.NO: gettext_lazy("Avslag"),
+    voting.YES: pgettext_lazy("voteringsresultat", "Bifall"),
+    voting.NO: pgettext_lazy("voteringsresultat", "Avslag"),
     "tie": gettext_lazy("Lika röstetal"),
     "tie-yes": gettext_lazy("Lika röstetal – bifall med ordförandens utslagsröst"),
     "tie-no": gettext_lazy("Lika röstetal – avslag"),
@@ -226,7 +226,15 @@ def decision_form_for(item, data=None) -> DecisionForm:
         "text": texts[kind] % {"title": title} if kind in texts else "",
         "activity_goals": _review_goals(item),
     }
-    return DecisionForm(data, years=_years(item.proposal), initial=initial)
+    budget_lines = None
+    if item.proposal is not None:
+        from budget import services as budget_services
+
+        if budget_services.agreement_has_lines(item.proposal.agreement_id):
+            budget_lines = budget_services.commitment_lines(item.proposal.agreement_id)
+            default = budget_services.default_line_for(item.proposal)
+            initial["budget_line"] = default.pk if default else None
+    return DecisionForm(data, years=_years(item.proposal), initial=initial, budget_lines=budget_lines)
 
 
 def decision_context(request, meeting, item, **forms) -> dict:

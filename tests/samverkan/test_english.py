@@ -126,3 +126,16 @@ def test_catalogue_is_complete_and_compiled(catalogue):
             assert catalogue._catalog.get(key) == entry["msgstr"][0], f"not compiled: {entry['msgid']!r}"
         else:
             assert catalogue._catalog.get((key, 1)) == entry["msgstr"][1], f"not compiled: {entry['msgid']!r}"
+
+
+def test_vote_words_depend_on_context_in_english():
+    # Swedish uses "Bifall"/"Avslag" both for a ballot choice and for the result of a vote; English does not.
+    from django.utils import translation
+
+    from governance.enums import Choice, VoteOutcome
+
+    with translation.override("en"):
+        assert (str(Choice.YES.label), str(Choice.NO.label)) == ("Yes", "No")
+        assert (str(VoteOutcome.ADOPTED.label), str(VoteOutcome.REJECTED.label)) == ("Adopted", "Rejected")
+    with translation.override("sv"):
+        assert str(Choice.NO.label) == str(VoteOutcome.REJECTED.label) == "Avslag"
