@@ -13,7 +13,7 @@ def meetings_section(request):
     """ "Möten": the meetings where something is expected of the person (assess, vote, approve minutes) –
     the same data as Mina möten. None when there is nothing to do."""
     from . import permissions
-    from .views.meetings import meeting_todos
+    from .selectors import meeting_todos
 
     if not permissions.can_see_meetings(request.user):
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from applications.permissions import can_view_proposal
 from samverkan import permissions as core
 from samverkan.enums import Role
@@ -221,3 +223,15 @@ def can_view_document(user, document) -> bool:
     return core.is_superuser(user) or core.has_role(
         user, document.decision.meeting.agreement_id, Role.SIGNATORY
     )
+
+
+def may_see_others_assessments(user, meeting, own) -> bool:
+    """Members see the others' assessments only after submitting their own, or once the meeting has
+    started (issue #4: "Members see others' assessments only after submitting their own (or after the
+    meeting opens)"); the chair, the secretary and the processledare always. Presenters – the applicants
+    – and other readers of the meeting page never see individual assessments here."""
+    if is_officer_of(user, meeting) or is_process_leader(user, meeting.agreement_id):
+        return True
+    if not is_member(user, meeting):
+        return False
+    return (own is not None and own.submitted_at is not None) or meeting.starts_at <= timezone.now()

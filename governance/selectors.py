@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from samverkan.enums import OrganisationKind, Role
 from samverkan.models import RoleAssignment
 
-from .enums import BodyKind
+# permissions imports seat_of from here; importing the module (not names) keeps the cycle harmless.
+from . import permissions
+from .enums import BodyKind, ItemKind, MeetingStatus, VoteStatus
+from .models import AgendaItem, Assessment, Ballot, Meeting, Recusal, Vote
+
+ASSESSED_KINDS = (ItemKind.APPLICATION, ItemKind.PITCH)
 
 
 @dataclass(frozen=True)
@@ -47,3 +56,103 @@ def seat_of(meeting, user) -> Seat | None:
     if cache is None:
         cache = meeting._seats = {s.user_id: s for s in members_of(meeting)}
     return cache.get(user.pk)
+
+
+def meeting_todos(user, *, only_with_todos: bool = False) -> list[dict]:
+    """The user's meetings (as member, chair, secretary, adjuster or presenter) not yet closed by approved
+    minutes, with what they must do: assess applications they have not submitted, vote where they have
+    neither voted nor declared jäv, approve minutes. Upcoming meetings are listed even with nothing to do
+    (unless `only_with_todos`). Four queries at most, whatever the number of meetings and items."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return []
+    now = timezone.now()
+    member_q = permissions.member_q(user)
+    presented = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), presenters=user)
+    meetings = list(
+        Meeting.objects.filter(
+            member_q
+            | Q(chair=user)
+            | Q(secretary=user)
+            | Q(minutes__adjuster=user)
+            | Q(pk__in=AgendaItem.objects.filter(presenters=user).values("meeting_id"))
+        )
+        .exclude(status=MeetingStatus.MINUTES_APPROVED)
+        .annotate(
+            as_member=Case(
+                When(member_q, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            as_presenter=Exists(presented),
+        )
+        .select_related("body", "agreement", "minutes")
+        .order_by("starts_at")
+    )
+    member_ids = [m.pk for m in meetings if m.as_member]
+    assess_ids = [
+        m.pk
+        for m in meetings
+        if m.as_member and m.is_review and m.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
+    ]
+    to_assess: dict[int, int] = {}
+    if assess_ids:
+        submitted = Assessment.objects.filter(member=user, submitted_at__isnull=False).values("item_id")
+        to_assess = dict(
+            AgendaItem.objects.filter(meeting_id__in=assess_ids, kind__in=ASSESSED_KINDS)
+            .exclude(pk__in=submitted)
+            .order_by()
+            .values("meeting_id")
+            .annotate(n=Count("pk"))
+            .values_list("meeting_id", "n")
+        )
+    to_vote: dict[int, int] = {}
+    if member_ids:
+        to_vote = dict(
+            Vote.objects.filter(status=VoteStatus.OPEN, item__meeting_id__in=member_ids)
+            .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+            .exclude(pk__in=Ballot.objects.filter(member=user).values("vote_id"))
+            .exclude(pk__in=Recusal.objects.filter(member=user).values("vote_id"))
+            .order_by()
+            .values("item__meeting_id")
+            .annotate(n=Count("pk"))
+            .values_list("item__meeting_id", "n")
+        )
+    rows = []
+    for meeting in meetings:
+        minutes = getattr(meeting, "minutes", None)
+        approve = bool(
+            minutes is not None
+            and meeting.status == MeetingStatus.HELD
+            and minutes.approved_at is None
+            and (
+                (user.pk == meeting.chair_id and minutes.chair_approved_at is None)
+                or (user.pk == minutes.adjuster_id and minutes.adjuster_approved_at is None)
+            )
+        )
+        assess = to_assess.get(meeting.pk, 0)
+        vote = to_vote.get(meeting.pk, 0)
+        has_todo = bool(assess or vote or approve)
+        upcoming = meeting.ends_at >= now
+        if not has_todo and (only_with_todos or not upcoming):
+            continue
+        roles = []
+        if meeting.as_member:
+            roles.append(_("Ledamot"))
+        if user.pk == meeting.chair_id:
+            roles.append(_("Ordförande"))
+        if user.pk == meeting.secretary_id:
+            roles.append(_("Sekreterare"))
+        if minutes is not None and user.pk == minutes.adjuster_id:
+            roles.append(_("Justerare"))
+        if meeting.as_presenter:
+            roles.append(_("Föredragande"))
+        rows.append(
+            {
+                "meeting": meeting,
+                "roles": roles,
+                "assess": assess,
+                "vote": vote,
+                "approve": approve,
+                "has_todo": has_todo,
+                "upcoming": upcoming,
+            }
+        )
+    return rows

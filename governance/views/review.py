@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +17,8 @@ from .. import permissions, services
 from ..enums import CRITERIA, ItemKind, Perspective
 from ..forms_review import PERSPECTIVE_QUESTIONS, AssessmentForm, OutcomeForm
 from ..models import AgendaItem, Assessment, Meeting
-from ..selectors import seat_of
+from ..selectors import ASSESSED_KINDS, seat_of
 
-ASSESSED_KINDS = (ItemKind.APPLICATION, ItemKind.PITCH)
 VOTED_KINDS = (ItemKind.DECISION, ItemKind.CLOSURE, ItemKind.OTHER)
 
 
@@ -51,18 +49,6 @@ def viewable_item(request, pk, item_pk) -> tuple[Meeting, AgendaItem]:
 
 def is_assessed(meeting, item) -> bool:
     return meeting.is_review and item.kind in ASSESSED_KINDS
-
-
-def may_see_others_assessments(user, meeting, own: Assessment | None) -> bool:
-    """Members see the others' assessments only after submitting their own, or once the meeting has
-    started (issue #4: "Members see others' assessments only after submitting their own (or after the
-    meeting opens)"); the chair, the secretary and the processledare always. Presenters – the applicants
-    – and other readers of the meeting page never see individual assessments here."""
-    if permissions.is_officer_of(user, meeting) or permissions.is_process_leader(user, meeting.agreement_id):
-        return True
-    if not permissions.is_member(user, meeting):
-        return False
-    return (own is not None and own.submitted_at is not None) or meeting.starts_at <= timezone.now()
 
 
 def _stats(values) -> dict | None:
@@ -137,7 +123,7 @@ def item_context(request, meeting, item, **forms) -> dict:
             item.assessments.select_related("member", "party").prefetch_related("criteria").order_by("pk")
         )
         own = next((a for a in assessments if a.member_id == user.pk), None)
-        see_others = may_see_others_assessments(user, meeting, own)
+        see_others = permissions.may_see_others_assessments(user, meeting, own)
         submitted = [a for a in assessments if a.submitted_at]
         context.update(
             {
