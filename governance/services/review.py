@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,7 +163,8 @@ def _put_on_next_steering_agenda(item: AgendaItem, by) -> None:
         return
     forwarded = AgendaItem.objects.create(
         meeting=meeting,
-        order=meeting.items.count() + 1,
+        # After the last item, even when an earlier one was removed (count + 1 would repeat a number).
+        order=(meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1,
         kind=ItemKind.DECISION,
         title=proposal.title,
         proposal=proposal,

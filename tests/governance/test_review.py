@@ -490,6 +490,22 @@ def test_forward_moves_to_awaiting_decision_and_onto_next_styrgrupp_agenda(
     assert "Till styrgrupp" in page
 
 
+def test_forward_numbers_the_new_item_after_the_last_even_with_gaps(
+    client, agreement, leader, item, proposal
+):
+    steering = MeetingFactory(
+        agreement=agreement, kind=MeetingKind.STEERING, starts_at=timezone.now() + datetime.timedelta(days=20)
+    )
+    # §1 was removed earlier, so the agenda holds §2 and §3: the next item is §4, not a second §3.
+    AgendaItemFactory(meeting=steering, order=2, kind=ItemKind.INFORMATION, proposal=None, title="Ekonomi")
+    AgendaItemFactory(meeting=steering, order=3, kind=ItemKind.INFORMATION, proposal=None, title="Övrigt")
+    client.force_login(leader)
+
+    client.post(url("outcome_record", item), {"outcome": ReviewOutcome.FORWARD, "motivation": "Bra."})
+
+    assert AgendaItem.objects.get(meeting=steering, proposal=proposal).order == 4
+
+
 def test_forward_without_planned_styrgrupp_meeting_only_moves_state(client, leader, item, proposal):
     client.force_login(leader)
 
