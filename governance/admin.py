@@ -2,6 +2,7 @@
 transitions and votes go through the services."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     AgendaItem,
@@ -43,6 +44,8 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["uid", "ics_sequence", "invitation_sent_at", "created_at", "status"]
     raw_id_fields = ["chair", "secretary"]
     inlines = [AgendaItemInline]
+    # As the meeting form: a link typed without scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CriterionScoreInline(admin.TabularInline):

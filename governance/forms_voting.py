@@ -101,9 +101,31 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, years=(), budget_lines=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = list(years)
+        self.has_budget = budget_lines is not None
+        if self.has_budget:
+            # The grant is committed against a line of the agreement's frame (budget app).
+            self.fields["budget_line"] = forms.ModelChoiceField(
+                label=_("Budgetpost som beslutet finansieras från"),
+                queryset=budget_lines,
+                required=False,
+                empty_label=_("Välj budgetpost"),
+            )
+            self.fields["budget_line"].label_from_instance = lambda line: line.label
+            self.fields["over_frame"] = forms.BooleanField(
+                label=_("Besluta över ramen (processledaren)"),
+                required=False,
+                help_text=_(
+                    "Kryssa i bara om beslutet medvetet överskrider budgetpostens ram; skälet protokollförs."
+                ),
+            )
+            self.fields["over_frame_reason"] = forms.CharField(
+                label=_("Skäl att besluta över ramen"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         for year in self.years:
             self.fields[f"amount_{year}"] = forms.CharField(
                 label=_("Belopp %(year)s (kr)") % {"year": year},
@@ -134,4 +156,13 @@ class DecisionForm(forms.Form):
             "amounts": data["amounts"],
             "conditions": data.get("conditions", ""),
             "activity_goals": data.get("activity_goals", ""),
+            **(
+                {
+                    "budget_line": data.get("budget_line"),
+                    "over_frame": bool(data.get("over_frame")),
+                    "over_frame_reason": data.get("over_frame_reason", ""),
+                }
+                if self.has_budget
+                else {}
+            ),
         }

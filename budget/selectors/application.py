@@ -12,8 +12,8 @@ from applications.models import Proposal
 from samverkan.models import Organisation
 from samverkan.templatetags.money import format_kr
 
-from .enums import CostCategory, FundingSource
-from .models import ApplicationBudgetRow, CellKey, cell_label
+from ..enums import CostCategory, FundingSource
+from ..models import ApplicationBudgetRow, CellKey, cell_label
 
 
 @dataclass

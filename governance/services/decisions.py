@@ -59,6 +59,9 @@ def _create(
     by_acclamation: bool,
     supersedes: Decision | None = None,
     comment: str = "",
+    budget_line=None,
+    over_frame: bool = False,
+    over_frame_reason: str = "",
 ) -> Decision:
     meeting = item.meeting
     _validate_amounts(kind, amounts)
@@ -82,6 +85,13 @@ def _create(
         DecisionAmount(decision=decision, year=year, amount=amount)
         for year, amount in sorted(amounts.items())
         if amount
+    )
+    # Commit the amounts against the budget line (over-commitment refused unless overridden with a
+    # reason); a decided verksamhetsplan is frozen. Raises ValidationError: nothing is saved.
+    from budget.services import decision_recorded
+
+    decision_recorded(
+        decision=decision, by=by, line=budget_line, override=over_frame, override_reason=over_frame_reason
     )
     from .documents import document_request
 
@@ -115,6 +125,9 @@ def decision_from_vote(
     amounts: dict[int, int] | None = None,
     conditions: str = "",
     activity_goals: str = "",
+    budget_line=None,
+    over_frame: bool = False,
+    over_frame_reason: str = "",
 ) -> Decision:
     """Record the decision a closed vote produced. An adopted motion gives the proposed decision; a
     rejected one gives avslag (for a closure item: back to active). No quorum gives no decision."""
@@ -144,6 +157,9 @@ def decision_from_vote(
         activity_goals=activity_goals,
         vote=vote,
         by_acclamation=False,
+        budget_line=budget_line,
+        over_frame=over_frame,
+        over_frame_reason=over_frame_reason,
     )
 
 
@@ -157,6 +173,9 @@ def decision_by_acclamation(
     amounts: dict[int, int] | None = None,
     conditions: str = "",
     activity_goals: str = "",
+    budget_line=None,
+    over_frame: bool = False,
+    over_frame_reason: str = "",
 ) -> Decision:
     """The chair declares the decision "enligt förslag" when no member asks for a vote; minuted as such."""
     if not permissions.can_decide(by, item.meeting):
@@ -176,6 +195,9 @@ def decision_by_acclamation(
         activity_goals=activity_goals,
         vote=None,
         by_acclamation=True,
+        budget_line=budget_line,
+        over_frame=over_frame,
+        over_frame_reason=over_frame_reason,
     )
 
 

@@ -27,6 +27,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from samverkan.enums import OrganisationKind
+from samverkan.jobs import enqueue_on_commit
 from samverkan.models import Organisation
 from samverkan.notifications import notify
 from samverkan.templatetags.money import format_kr
@@ -287,6 +288,9 @@ def _decision(decision: Decision) -> list[str]:
         lines.extend(f"{a.year}: {format_kr(a.amount)}" for a in amounts)
         if len(amounts) > 1:
             lines.append(f"Totalt: {format_kr(sum(a.amount for a in amounts))}")
+    from budget.selectors import decision_budget_lines
+
+    lines.extend(decision_budget_lines(decision))
     if decision.conditions or decision.activity_goals:
         lines.append("")
     if decision.conditions:
@@ -429,8 +433,7 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
         _notify_approved(minutes)
         from ..tasks import render_minutes_pdf
 
-        minutes_id = minutes.pk
-        transaction.on_commit(lambda: render_minutes_pdf.delay(minutes_id))
+        enqueue_on_commit(render_minutes_pdf, minutes.pk)
     minutes.save()
     return minutes
 
@@ -451,8 +454,7 @@ def minutes_retry_pdf(*, minutes: Minutes, by) -> Minutes:
     minutes.save(update_fields=["pdf_status", "pdf_error"])
     from ..tasks import render_minutes_pdf
 
-    minutes_id = minutes.pk
-    transaction.on_commit(lambda: render_minutes_pdf.delay(minutes_id))
+    enqueue_on_commit(render_minutes_pdf, minutes.pk)
     return minutes
 
 
@@ -520,6 +522,14 @@ def minutes_render_pdf(*, minutes_id: int) -> str:
         minutes.pdf_error = ""
         minutes.save(update_fields=["pdf", "pdf_status", "pdf_error"])
     return PDF_DONE
+
+
+def pending_minutes_pdfs(*, older_than):
+    """Approved minutes (before `older_than`) whose PDF is still queued or was being rendered when its
+    worker died – for the beat sweep, which queues them again (rendering is idempotent)."""
+    return Minutes.objects.filter(
+        approved_at__lt=older_than, pdf="", pdf_status__in=[PDF_QUEUED, PDF_RENDERING]
+    ).order_by("approved_at")
 
 
 def minutes_pdf_failed(*, minutes_id: int, error: str) -> None:

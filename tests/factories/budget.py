@@ -42,3 +42,61 @@ def budget_snapshot(proposal):
             "year", "category", "source", "organisation_id", "amount"
         )
     )
+
+
+# --- The agreement's economy -----------------------------------------------------------------------------
+
+
+def budget_line(
+    agreement, name="Förstudier och projekt", *, area="Gemensamma området", kind="pool", proposal=None
+):
+    from budget.models import BudgetLine
+
+    order = BudgetLine.objects.filter(agreement=agreement).count() + 1
+    return BudgetLine.objects.create(
+        agreement=agreement, area=area, name=name, kind=kind, proposal=proposal, order=order
+    )
+
+
+def frame(agreement, year, amounts, by=None):
+    """The year's frame with {line: amount}, written directly (tests only)."""
+    from budget.models import BudgetFrame, FrameAmount
+    from tests.factories.governance import process_leader
+
+    created_by = by or process_leader(agreement)
+    result, _ = BudgetFrame.objects.get_or_create(
+        agreement=agreement, year=year, defaults={"created_by": created_by}
+    )
+    for line, amount in amounts.items():
+        FrameAmount.objects.update_or_create(frame=result, line=line, defaults={"amount": amount})
+    return result
+
+
+def steering_item(proposal, *, state="awaiting_decision"):
+    """A styrgrupp meeting item for the proposal (moved to `state`) and the meeting's secretary, a
+    processledare who may record decisions."""
+    from applications.models import Proposal
+    from governance.enums import MeetingKind
+    from tests.factories.governance import AgendaItemFactory, MeetingFactory
+
+    Proposal.objects.filter(pk=proposal.pk).update(state=state)
+    proposal.refresh_from_db()
+    meeting = MeetingFactory(agreement=proposal.agreement, kind=MeetingKind.STEERING)
+    return AgendaItemFactory(meeting=meeting, proposal=proposal), meeting.secretary
+
+
+def grant(proposal, amounts, *, line=None, kind="grant", over_frame=False, reason=""):
+    """A styrgrupp decision "enligt förslag" granting `amounts` ({year: kr}) against `line`."""
+    from governance.services import decision_by_acclamation
+
+    item, secretary = steering_item(proposal)
+    return decision_by_acclamation(
+        item=item,
+        by=secretary,
+        kind=kind,
+        text="Styrgruppen beviljar ansökan.",
+        amounts=amounts,
+        budget_line=line,
+        over_frame=over_frame,
+        over_frame_reason=reason,
+    )

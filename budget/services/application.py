@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from applications.models import Proposal
 from samverkan.models import Organisation, User
 
-from . import permissions
-from .enums import CostCategory, FundingSource
-from .models import ApplicationBudgetRow, CellKey, cell_label
+from .. import permissions
+from ..enums import CostCategory, FundingSource
+from ..models import ApplicationBudgetRow, CellKey, cell_label
 
 # Far above any research budget; keeps typos (an extra row of zeros) out of the sums.
 MAX_AMOUNT = 999_999_999_999

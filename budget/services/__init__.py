@@ -1,0 +1,35 @@
+"""Budget writes: the application budget (application.py), the agreement's economy (economy.py: frames,
+commitments, disbursements, spending), the finance-system import (imports.py) and the verksamhetsplan
+(plans.py)."""
+
+from .application import (  # noqa: F401
+    MAX_AMOUNT,
+    NO_PERIOD_MESSAGE,
+    AmountError,
+    budget_replace_unchecked,
+    budget_save,
+    parse_amount,
+)
+from .economy import (  # noqa: F401
+    agreement_has_lines,
+    commitment_lines,
+    decision_recorded,
+    default_line_for,
+    disbursement_create,
+    frame_save,
+    granted_for,
+    line_room,
+    over_commitment_problems,
+    spending_replace_for_report,
+)
+from .imports import COLUMNS as IMPORT_COLUMNS  # noqa: F401
+from .imports import ImportResult, parse_spending_file, spending_import  # noqa: F401
+from .plans import (  # noqa: F401
+    activity_delete,
+    activity_save,
+    plan_copy,
+    plan_create,
+    plan_present,
+    plan_to_steering,
+    plan_update,
+)
