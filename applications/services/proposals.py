@@ -13,7 +13,7 @@ from samverkan.enums import Role
 from samverkan.models import Agreement, Organisation, RoleAssignment, User
 from samverkan.notifications import notify
 
-from .. import permissions
+from .. import hooks, permissions
 from ..enums import ProposalState, TemplateStage, WorkForm
 from ..models import ActivityGoal, Proposal, ProposalSection, ProposalTemplate, ProposalTransition
 
@@ -366,6 +366,7 @@ def proposal_transition(
     ProposalTransition.objects.create(
         proposal=fresh, transition=name, source=source, target=fresh.state, by=by, comment=comment.strip()
     )
+    hooks.run(name, proposal=fresh, by=by, comment=comment.strip())
     context = {
         "proposal": fresh,
         "by": by,
@@ -417,4 +418,32 @@ def proposal_set_project_account(*, proposal: Proposal, by: User, account: str) 
         raise ValidationError(_("Projektkontot anges när ärendet är beviljat och innan det startar."))
     fresh.project_account = account
     fresh.save(update_fields=["project_account", "updated_at"])
+    return fresh
+
+
+@transaction.atomic
+def proposal_record_closure_material(
+    *, proposal: Proposal, final_report: bool | None = None, presentation: bool | None = None
+) -> Proposal:
+    """Called by the follow-up services: the scientific final report was submitted (or sent back), the
+    popular-science presentation was booked or recorded (or cancelled). Both are the closing guard's
+    conditions (Samverkansmodellen, "Avslut"); None leaves a mark as it is."""
+    fresh = _locked(proposal)
+    now = timezone.now()
+    if final_report is not None:
+        fresh.final_report_submitted_at = now if final_report else None
+    if presentation is not None:
+        fresh.presentation_registered_at = now if presentation else None
+    fresh.save(update_fields=["final_report_submitted_at", "presentation_registered_at", "updated_at"])
+    return fresh
+
+
+@transaction.atomic
+def proposal_set_planned_end(*, proposal: Proposal, end) -> Proposal:
+    """Called by the follow-up service when styrgrupp has decided a new end date for a running project
+    (that service checks the permission and regenerates the follow-up schedule)."""
+    fresh = _locked(proposal)
+    fresh.planned_end = end
+    fresh.full_clean(exclude=["state"])
+    fresh.save(update_fields=["planned_end", "updated_at"])
     return fresh
