@@ -9,6 +9,7 @@ reason and location; the organisation's certificate is the signing identity.
 from __future__ import annotations
 
 import asyncio
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
@@ -44,10 +45,18 @@ def _signer(organisation) -> signers.SimpleSigner:
     path = key_path(organisation)
     if not path.exists():
         raise SigningKeyMissing(f"Signeringsnyckel saknas för {organisation}: {path}")
-    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=settings.SIGNING_KEY_PASSPHRASE.encode())
+    stat = path.stat()
+    signer = _load_pkcs12(str(path), stat.st_mtime_ns, stat.st_size, settings.SIGNING_KEY_PASSPHRASE)
     if signer is None:
         raise SigningKeyMissing(f"Signeringsnyckeln för {organisation} kunde inte läsas")
     return signer
+
+
+@functools.lru_cache(maxsize=32)
+def _load_pkcs12(path: str, mtime_ns: int, size: int, passphrase: str) -> signers.SimpleSigner | None:
+    """Reading a PKCS#12 file costs ~0.2 s of CPU and a signature signs two copies (bench/pdf.py): keep the
+    loaded key per process. Keyed by the file's mtime and size, so a replaced key is read again."""
+    return signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode())
 
 
 def _outside_event_loop(function, *args, **kwargs):

@@ -46,8 +46,12 @@ def _count_label(count: int) -> str:
 
 def _board(proposals, counts: dict[str, int], *, show_all: bool) -> dict:
     """A column per state: the lifecycle in order, then the end states (shown collapsed)."""
-    groups = selectors.group_by_state(proposals)
     limit = None if show_all else BOARD_COLUMN_LIMIT
+    # Load only the cards shown (the counts come from state_counts): 10 000 proposals must not be fetched
+    # to show 25 per column.
+    groups = selectors.group_by_state(
+        proposals if limit is None else selectors.first_per_state(proposals, limit)
+    )
     columns = []
     for state in [*selectors.LIFECYCLE_STATES, *END_STATES]:
         cards = groups[state.value]
@@ -59,7 +63,7 @@ def _board(proposals, counts: dict[str, int], *, show_all: bool) -> dict:
                 "count": counts[state.value],
                 "count_label": _count_label(counts[state.value]),
                 "cards": cards[:limit],
-                "hidden": max(0, len(cards) - limit) if limit else 0,
+                "hidden": max(0, counts[state.value] - limit) if limit else 0,
                 "ended": ended,
                 "first_ended": state == END_STATES[0],
             }

@@ -142,9 +142,29 @@ def document_request(decision: Decision) -> None:
     """Queue the generation after commit, for decisions that need a signed document."""
     if decision.kind not in DOCUMENT_KIND_FOR_DECISION or decision.proposal_id is None:
         return
+    from samverkan.jobs import enqueue_on_commit
+
     from ..tasks import generate_decision_documents
 
-    transaction.on_commit(lambda: generate_decision_documents.delay(decision.pk))
+    # A broker that is down loses nothing: the decision without its document is what
+    # pending_document_decisions() finds, and the beat sweep queues the job again.
+    enqueue_on_commit(generate_decision_documents, decision.pk)
+
+
+def pending_document_decisions(*, older_than):
+    """Decisions made before `older_than` that need a document but have none yet (their job was never
+    queued because the broker was down, or its worker died) – for the beat sweep. Failed documents are not
+    retried automatically: the page shows the error."""
+    return (
+        Decision.objects.filter(
+            kind__in=list(DOCUMENT_KIND_FOR_DECISION),
+            proposal__isnull=False,
+            created_at__lt=older_than,
+            corrections__isnull=True,
+        )
+        .exclude(documents__status__in=[s for s in DocumentStatus if s != DocumentStatus.GENERATING])
+        .order_by("created_at")
+    )
 
 
 def _reference(decision: Decision) -> str:
