@@ -219,7 +219,7 @@ def main() -> None:
         "load",
         "Page latency under load (target: p95 ≤ 3 × a bare one-query view)",
         f"{summary}\n\n{text}\n\nSetup: gunicorn, {WORKERS} sync workers, DEBUG off, PostgreSQL "
-        f"({from_db}; CONN_MAX_AGE {os.environ.get('CONN_MAX_AGE') or '60 (the default)'} s); "
+        f"({from_db}; CONN_MAX_AGE = {os.environ.get('CONN_MAX_AGE') or '60 (default)'}); "
         f"`wrk` with {CONNECTIONS} connections for {SECONDS} s per page, logged in as the demo "
         "processledare (sees every proposal). The bare view (`/_bench/bare/`, bench-only URL) runs one "
         "query through the same middleware; it was measured first and last, the ratio uses the mean of "

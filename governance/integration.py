@@ -13,11 +13,12 @@ def meetings_section(request):
     """ "Möten": the meetings where something is expected of the person (assess, vote, approve minutes) –
     the same data as Mina möten. None when there is nothing to do."""
     from . import permissions
-    from .selectors import meeting_todos
+    from .selectors import meeting_todos_first
 
     if not permissions.can_see_meetings(request.user):
         return None
-    rows = meeting_todos(request.user, only_with_todos=True)
+    # Only the meetings shown are read; the rest are counted in the same query.
+    rows, total = meeting_todos_first(request.user, SECTION_LIMIT)
     if not rows:
         return None
     from samverkan.dashboard import Section
@@ -25,7 +26,7 @@ def meetings_section(request):
     return Section(
         _("Möten"),
         "governance/_dashboard.html",
-        {"rows": rows[:SECTION_LIMIT], "more": max(0, len(rows) - SECTION_LIMIT)},
+        {"rows": rows, "more": max(0, total - len(rows))},
         order=30,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from samverkan.models import RoleAssignment
 
 # permissions imports seat_of from here; importing the module (not names) keeps the cycle harmless.
 from . import permissions
-from .enums import BodyKind, ItemKind, MeetingStatus, VoteStatus
+from .enums import BodyKind, ItemKind, MeetingKind, MeetingStatus, VoteStatus
 from .models import AgendaItem, Assessment, Ballot, Meeting, Recusal, Vote
 
 ASSESSED_KINDS = (ItemKind.APPLICATION, ItemKind.PITCH)
@@ -58,6 +58,59 @@ def seat_of(meeting, user) -> Seat | None:
     return cache.get(user.pk)
 
 
+REVIEW_KINDS = (MeetingKind.REVIEW, MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW)  # Meeting.is_review
+
+
+def _todo_q(user, member_q, now) -> Q:
+    """Meetings where the user has something to do – the database form of the rules in `_todo_rows`
+    (assess, vote, approve minutes), so the start page reads only those meetings."""
+    submitted = Assessment.objects.filter(item_id=OuterRef("pk"), member=user, submitted_at__isnull=False)
+    to_assess = AgendaItem.objects.filter(
+        ~Exists(submitted), meeting_id=OuterRef("pk"), kind__in=ASSESSED_KINDS
+    )
+    to_vote = Vote.objects.filter(
+        Q(deadline__isnull=True) | Q(deadline__gt=now),
+        ~Exists(Ballot.objects.filter(vote_id=OuterRef("pk"), member=user)),
+        ~Exists(Recusal.objects.filter(vote_id=OuterRef("pk"), member=user)),
+        status=VoteStatus.OPEN,
+        item__meeting_id=OuterRef("pk"),
+    )
+    assess = (
+        member_q
+        & Q(kind__in=REVIEW_KINDS, status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED])
+        & Exists(to_assess)
+    )
+    vote = member_q & Exists(to_vote)
+    approve = Q(status=MeetingStatus.HELD, minutes__isnull=False, minutes__approved_at__isnull=True) & (
+        Q(chair=user, minutes__chair_approved_at__isnull=True)
+        | Q(minutes__adjuster=user, minutes__adjuster_approved_at__isnull=True)
+    )
+    return assess | vote | approve
+
+
+def _user_meetings(user, member_q, now, *, only_with_todos: bool):
+    presented = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), presenters=user)
+    meetings = Meeting.objects.filter(
+        member_q
+        | Q(chair=user)
+        | Q(secretary=user)
+        | Q(minutes__adjuster=user)
+        | Q(pk__in=AgendaItem.objects.filter(presenters=user).values("meeting_id"))
+    ).exclude(status=MeetingStatus.MINUTES_APPROVED)
+    if only_with_todos:
+        meetings = meetings.filter(_todo_q(user, member_q, now))
+    return (
+        meetings.annotate(
+            as_member=Case(
+                When(member_q, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            as_presenter=Exists(presented),
+        )
+        .select_related("body", "agreement", "minutes")
+        .order_by("starts_at", "pk")
+    )
+
+
 def meeting_todos(user, *, only_with_todos: bool = False) -> list[dict]:
     """The user's meetings (as member, chair, secretary, adjuster or presenter) not yet closed by approved
     minutes, with what they must do: assess applications they have not submitted, vote where they have
@@ -67,25 +120,28 @@ def meeting_todos(user, *, only_with_todos: bool = False) -> list[dict]:
         return []
     now = timezone.now()
     member_q = permissions.member_q(user)
-    presented = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), presenters=user)
+    meetings = list(_user_meetings(user, member_q, now, only_with_todos=only_with_todos))
+    return _todo_rows(user, meetings, now, only_with_todos=only_with_todos)
+
+
+def meeting_todos_first(user, limit: int) -> tuple[list[dict], int]:
+    """The start page's part of `meeting_todos(user, only_with_todos=True)`: its first `limit` rows and
+    how many there are in all. The database picks the meetings with something to do and counts them
+    (COUNT(*) OVER ()), so at most `limit` meetings are read: three queries at most."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return [], 0
+    now = timezone.now()
+    member_q = permissions.member_q(user)
     meetings = list(
-        Meeting.objects.filter(
-            member_q
-            | Q(chair=user)
-            | Q(secretary=user)
-            | Q(minutes__adjuster=user)
-            | Q(pk__in=AgendaItem.objects.filter(presenters=user).values("meeting_id"))
-        )
-        .exclude(status=MeetingStatus.MINUTES_APPROVED)
-        .annotate(
-            as_member=Case(
-                When(member_q, then=Value(True)), default=Value(False), output_field=BooleanField()
-            ),
-            as_presenter=Exists(presented),
-        )
-        .select_related("body", "agreement", "minutes")
-        .order_by("starts_at")
+        _user_meetings(user, member_q, now, only_with_todos=True).annotate(
+            todo_total=Window(expression=Count("pk"))
+        )[:limit]
     )
+    total = meetings[0].todo_total if meetings else 0
+    return _todo_rows(user, meetings, now, only_with_todos=True), total
+
+
+def _todo_rows(user, meetings: list, now, *, only_with_todos: bool) -> list[dict]:
     member_ids = [m.pk for m in meetings if m.as_member]
     assess_ids = [
         m.pk
