@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -273,7 +274,10 @@ def document_sign(request, pk):
 
 
 @login_required
-@xframe_options_sameorigin  # the signatory reads the PDF inside the document page
+# The signatory reads the PDF inside the document page: this one response may be framed by our own pages
+# (both the old header and the CSP, which browsers obey first, must allow it).
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
 def copy_download(request, pk, copy_pk):
     document = _viewable(request, pk)
     copy = get_object_or_404(DocumentCopy, pk=copy_pk, document=document)

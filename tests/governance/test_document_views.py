@@ -285,7 +285,11 @@ def test_inline_download_may_be_framed_by_our_own_pages(world, document):
 
     assert response["Content-Disposition"] == f'inline; filename="{document.reference}-exemplar-1.pdf"'
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    assert client_for(world.rektor).get(document.get_absolute_url())["X-Frame-Options"] == "DENY"
+    # Browsers obey the CSP's frame-ancestors before X-Frame-Options: it must allow our own pages too.
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    page = client_for(world.rektor).get(document.get_absolute_url())
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
 
 
 def test_download_of_another_documents_copy_is_404(world, document):
