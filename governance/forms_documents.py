@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 # An upload larger than this is refused before it is read: no decision document comes near it.
-VERIFY_MAX_BYTES = 25 * 1024 * 1024
+# Below the whole-request limit (settings.MAX_REQUEST_SIZE, 25 MB), so this form's own message answers first.
+VERIFY_MAX_BYTES = 20 * 1024 * 1024
 
 
 class SignForm(forms.Form):
@@ -61,7 +62,7 @@ class ProjectAccountForm(forms.Form):
 class VerifyForm(forms.Form):
     file = forms.FileField(
         label=_("Beslutsdokument (PDF)"),
-        help_text=_("Högst 25 MB. Filen sparas inte."),
+        help_text=_("Högst 20 MB. Filen sparas inte."),
         error_messages={
             "required": _("Välj en PDF-fil att kontrollera."),
             "empty": _("Filen är tom."),
@@ -75,6 +76,6 @@ class VerifyForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > VERIFY_MAX_BYTES:
             raise forms.ValidationError(
-                _("Filen är för stor (högst 25 MB). Ett beslutsdokument är mycket mindre.")
+                _("Filen är för stor (högst 20 MB). Ett beslutsdokument är mycket mindre.")
             )
         return upload

@@ -10,6 +10,11 @@ class QuarterlyReportAdmin(admin.ModelAdmin):
     # Figures and files come from the job; a re-run is ordered in the app ("Ta fram rapporten på nytt").
     readonly_fields = [f.name for f in QuarterlyReport._meta.fields]
 
+    def has_add_permission(self, request):
+        # Every field is read-only, so an added row would have no year or quarter: reports are ordered in
+        # the app (services.report_request), never created here.
+        return False
+
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):

@@ -5,10 +5,12 @@ e-mail to the console. Production: DATABASE_URL (PostgreSQL), REDIS_URL (broker,
 SECRET_KEY, DEBUG off, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, EMAIL_*.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,15 +53,20 @@ INSTALLED_APPS = [
     "guardian",
     "django_fsm",
     "django_htmx",
+    "axes",
+    "csp",
     "samverkan",
     "applications",
     "governance",
     "budget",
+    "followup",
     "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "samverkan.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.middleware.SwedishFirstLocaleMiddleware",
@@ -67,11 +74,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samverkan.jobs.QueueUnavailableMessageMiddleware",  # after messages: "job runs later" if Redis is down
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the Swedish lockout page
 ]
 
-ROOT_URLCONF = "samverkan.urls"
+# bench/urls.py adds a bare one-query view that the load benchmark compares pages with; never in production.
+ROOT_URLCONF = "bench.urls" if env_bool("SAMVERKAN_BENCH_URLS", False) else "samverkan.urls"
 WSGI_APPLICATION = "samverkan.wsgi.application"
 
 TEMPLATES = [
@@ -93,18 +103,27 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# PostgreSQL keeps a worker's connection for 60 s (a new connection per request cost more than most
+# queries – bench/results.md); health checks replace a connection that died (e.g. a database restart).
+# SQLite (tests, local use) keeps Django's default of closing per request. CONN_MAX_AGE overrides both.
+_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{VAR_DIR / 'samverkan.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE") or ("60" if _POSTGRES else "0")),
         conn_health_checks=True,
     )
 }
+if _POSTGRES:
+    # No JIT compilation: our queries are short, and PostgreSQL's JIT spent seconds compiling start-page
+    # queries whose execution takes milliseconds (bench/results.md). `?options=...` in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and permissions --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "samverkan.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before a password is tried
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -147,6 +166,10 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A whole request body may be at most this big (one 20 MB attachment plus the form); larger requests get a
+# Swedish "413 – filen är för stor" page before anything is read (samverkan.security). Set the proxy's
+# limit (e.g. nginx client_max_body_size) to the same value.
+MAX_REQUEST_SIZE = int(os.environ.get("MAX_REQUEST_SIZE", str(25 * 1024 * 1024)))
 
 # --- Redis, cache, Celery ---------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -164,8 +187,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An unreachable Redis host must not hold a web request for the TCP timeout (samverkan/jobs.py). A message
+# whose worker died un-acked goes back to the queue after the visibility timeout (bench/robustness.py
+# shortens it to see that happen).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 5,
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "close-expired-votes": {"task": "governance.close_expired_votes", "schedule": 60.0},
+    # Jobs that could not be queued (Redis down) or whose worker died are queued again (samverkan/jobs.py).
+    "requeue-pending-jobs": {"task": "governance.requeue_pending_jobs", "schedule": 300.0},
+}
+# Reports: at 06:00 on the first day of each quarter, last quarter's report for every agreement.
+CELERY_BEAT_SCHEDULE["quarterly-reports"] = {
+    "task": "reports.order_quarterly_reports",
+    "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+}
+# Follow-up reminders (30 and 7 days before, on the day, weekly while overdue): daily, idempotent.
+CELERY_BEAT_SCHEDULE["followup-reminders"] = {
+    "task": "followup.send_reminders",
+    "schedule": crontab(minute=30, hour=7),
 }
 # /healthz: when Redis is configured, a running worker is required for the app to be healthy.
 HEALTHZ_REQUIRE_WORKERS = env_bool("HEALTHZ_REQUIRE_WORKERS", bool(REDIS_URL))
@@ -187,6 +229,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 3600)))  # a working day
+
+# Content-Security-Policy (django-csp): only our own static files run or style the page – no inline
+# <script>, no on*-attributes, no style="" (put behaviour in static/js/, looks in static/css/). htmx is
+# told not to inject its indicator <style> or eval anything (meta htmx-config in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one e-mail address from one client address, that
+# pair is locked for AXES_COOLOFF_TIME (per pair, so nobody can lock a colleague out from elsewhere).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "samverkan.security.lockout_response"
+AXES_USERNAME_CALLABLE = "samverkan.security.normalised_username"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no banner on every manage.py run; lockouts are still logged as warnings
 if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -204,7 +279,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # django-axes logs every successful login at INFO; failures and lockouts are WARNINGs.
+        "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # --- Signing (PAdES) --------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("budget.urls")),
     path("", include("governance.urls")),
+    path("", include("followup.urls")),
+    path("", include("reports.urls")),
     path("notiser/", views.notification_list, name="notification_list"),
     path("avtal/", views.agreement_list, name="agreement_list"),
     path("avtal/<int:pk>/", views.agreement_detail, name="agreement_detail"),
@@ -42,3 +44,4 @@ urlpatterns = [
 
 handler403 = "samverkan.errors.permission_denied"
 handler404 = "samverkan.errors.page_not_found"
+handler500 = "samverkan.errors.server_error"

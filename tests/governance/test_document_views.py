@@ -606,10 +606,21 @@ def test_verify_garbage_never_fails(world, document, data):
     assert "Äkta" not in page
 
 
-def test_verify_refuses_files_over_25_mb(world, document):
-    page = verify_upload(b"%PDF-1.7\n" + b"0" * (25 * 1024 * 1024))
+def test_verify_refuses_files_over_20_mb(world, document):
+    page = verify_upload(b"%PDF-1.7\n" + b"0" * (20 * 1024 * 1024))
 
-    assert "Filen är för stor (högst 25 MB)" in page
+    assert "Filen är för stor (högst 20 MB)" in page
+
+
+def test_verify_refuses_requests_over_the_site_limit_with_a_swedish_page(world, document):
+    upload = SimpleUploadedFile(
+        "stor.pdf", b"%PDF-1.7\n" + b"0" * (26 * 1024 * 1024), content_type="application/pdf"
+    )
+
+    response = Client().post(reverse("governance:verify"), {"file": upload})
+
+    assert response.status_code == 413
+    assert "Filen är för stor" in response.content.decode()
 
 
 def test_verify_without_a_file_asks_for_one(world, document):
