@@ -206,8 +206,10 @@ Q4_DAY = datetime.date(2026, 11, 17)
 
 
 def _december_start() -> datetime.datetime:
+    # At least ten days ahead, so that a meeting booked within the next week (as the browser walks do) always
+    # comes first and gets the applications forwarded from beredning.
     planned = _at(datetime.date(2026, 12, 8), 13)
-    if planned > timezone.now() + datetime.timedelta(days=1):
+    if planned > timezone.now() + datetime.timedelta(days=10):
         return planned
     return _at(timezone.localdate() + datetime.timedelta(days=14), 13)
 
