@@ -53,7 +53,11 @@ class ReportForm(forms.Form):
             "max_value": _("Ange ett giltigt år."),
         },
     )
-    attachment = forms.FileField(label=_("Bilaga"), required=False)
+    attachment = forms.FileField(
+        label=_("Bilaga"),
+        required=False,
+        help_text=_("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument-text (ODT), högst 20 MB."),
+    )
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)

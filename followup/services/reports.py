@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.attachments import validate_upload
 from applications.enums import ProposalState
 from applications.models import Proposal
 from applications.services import (
@@ -27,17 +28,6 @@ from samverkan.notifications import notify
 from .. import permissions
 from ..enums import OPEN_STATES, GoalStatus, ReportKind, ReportState
 from ..models import FollowUpReport, GoalAssessment, ReportAttachment, ReportSpending
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES = {
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "image/png",
-    "image/jpeg",
-    "text/plain",
-}
 
 
 def _locked(report: FollowUpReport) -> FollowUpReport:
@@ -191,13 +181,12 @@ def attachment_add(*, report: FollowUpReport, by: User, upload) -> ReportAttachm
     fresh = _locked(report)
     if not permissions.can_edit_report(by, fresh):
         raise PermissionDenied
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("Filen är för stor (högst 10 MB).")})
-    content_type = getattr(upload, "content_type", "") or "application/octet-stream"
-    if content_type not in ALLOWED_TYPES:
-        raise ValidationError(
-            {"file": _("Filtypen stöds inte. Ladda upp PDF, Word, Excel, PowerPoint, bild eller text.")}
-        )
+    # The same rule as the application's attachments: the type is read from the content, never trusted
+    # from the browser, and at most 20 MB.
+    try:
+        content_type = validate_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     return ReportAttachment.objects.create(
         report=fresh,
         file=upload,

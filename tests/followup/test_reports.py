@@ -288,5 +288,21 @@ def test_unsupported_attachment_type_is_refused(half_time, researcher):
             by=researcher,
             upload=SimpleUploadedFile("program.exe", b"MZ", content_type="application/x-msdownload"),
         )
-    assert "Filtypen stöds inte." in error.value.messages[0]
+    assert (
+        "Endast PDF, Word (DOCX), Excel (XLSX) och OpenDocument-text (ODT) är tillåtna"
+        in error.value.messages[0]
+    )
+    assert not half_time.attachments.exists()
+
+
+def test_attachment_type_is_read_from_the_content_not_the_browser(half_time, researcher):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # An executable that claims to be a PDF.
+    with pytest.raises(ValidationError):
+        services.attachment_add(
+            report=half_time,
+            by=researcher,
+            upload=SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00" * 100, content_type="application/pdf"),
+        )
     assert not half_time.attachments.exists()
