@@ -7,7 +7,11 @@ class SamverkanConfig(AppConfig):
     verbose_name = _("Samverkan")
 
     def ready(self):
-        from . import dashboard, navigation, permissions
+        from django.db.backends.signals import connection_created
+
+        from . import dashboard, navigation, pagecache, permissions
+
+        connection_created.connect(pagecache.install, dispatch_uid="samverkan.pagecache")
 
         navigation.register(navigation.NavItem(_("Start"), "start", lambda user: True, order=0))
         navigation.register(

@@ -262,3 +262,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class DataGeneration(models.Model):
+    """One row whose `value` goes up after every committed change to the data (samverkan.pagecache).
+
+    The page cache keys pages by it, so a cached page can never outlive a change.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("datageneration")
+        verbose_name_plural = _("datagenerationer")
+
+    def __str__(self):
+        return str(self.value)

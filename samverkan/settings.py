@@ -77,8 +77,13 @@ MIDDLEWARE = [
     "samverkan.jobs.QueueUnavailableMessageMiddleware",  # after messages: "job runs later" if Redis is down
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the Swedish lockout page
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the Swedish lockout page
+    # Innermost, so that every middleware above also handles a page served from the cache.
+    "samverkan.pagecache.PageCacheMiddleware",
 ]
+# A signed-in person's page is served again from the cache until the data changes (samverkan.pagecache);
+# this is the longest a page that shows the time of day may be kept. 0 turns the cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # bench/urls.py adds a bare one-query view that the load benchmark compares pages with; never in production.
 ROOT_URLCONF = "bench.urls" if env_bool("SAMVERKAN_BENCH_URLS", False) else "samverkan.urls"
@@ -174,9 +179,21 @@ MAX_REQUEST_SIZE = int(os.environ.get("MAX_REQUEST_SIZE", str(25 * 1024 * 1024))
 # --- Redis, cache, Celery ---------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A page must not wait long for a cache that is down (samverkan.pagecache renders without it).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"

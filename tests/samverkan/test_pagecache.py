@@ -1,0 +1,191 @@
+"""The per-person page cache (samverkan.pagecache): a page is served again until anything changes, never
+to anyone else, never with someone's flash message, and never when the cache is down.
+
+The cache only works on committed data, so these tests commit (transactional database), as the app does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from applications.enums import ProposalState
+from samverkan.models import Notification
+from samverkan.pagecache import HIT_HEADER, changes_data, generation, has_pending_writes
+from tests.factories.applications import ProposalFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def proposal():
+    return ProposalFactory(state=ProposalState.DIALOG)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("start"))  # the first page sets the CSRF cookie the cache keys by
+    return client
+
+
+def _hit(response) -> bool:
+    return response.get(HIT_HEADER) == "hit"
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ('INSERT INTO "applications_proposal" ("title") VALUES (%s)', True),
+        ('UPDATE "applications_proposal" SET "state" = %s', True),
+        ('DELETE FROM "governance_vote" WHERE "id" = %s', True),
+        ('INSERT OR IGNORE INTO "budget_line" ("name") VALUES (%s)', True),
+        ('TRUNCATE "applications_proposal", "governance_vote"', True),
+        ('SELECT "id" FROM "applications_proposal" WHERE "title" = \'UPDATE x\'', False),
+        ('UPDATE "django_session" SET "expire_date" = %s', False),
+        ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
+        ('UPDATE "samverkan_datageneration" SET "value" = ("value" + 1)', False),
+    ],
+)
+def test_which_statements_change_what_a_page_shows(sql, expected):
+    assert changes_data(sql) is expected
+
+
+def test_a_page_is_served_again_until_anything_changes(proposal):
+    researcher = proposal.responsible_researcher
+    client = _client_for(researcher)
+
+    first, second = client.get(reverse("start")), client.get(reverse("start"))
+    assert not _hit(first)
+    assert _hit(second)
+    assert second.content == first.content
+
+    Notification.objects.create(user=researcher, event="test", subject="Styrgruppen har beslutat", body="…")
+
+    fresh = client.get(reverse("start"))
+    assert not _hit(fresh)
+    assert "Styrgruppen har beslutat" in fresh.content.decode()
+    assert _hit(client.get(reverse("start")))
+
+
+def test_a_change_made_through_a_page_shows_at_once(proposal):
+    """The researcher renames the proposal; the page they had open is not served again."""
+    researcher = proposal.responsible_researcher
+    client = _client_for(researcher)
+    url = reverse("applications:proposal_detail", args=[proposal.pk])
+    client.get(url)
+    assert _hit(client.get(url))
+
+    proposal.title = "Ett nytt namn på projektet"
+    proposal.save(update_fields=["title"])
+
+    assert "Ett nytt namn på projektet" in client.get(url).content.decode()
+
+
+def test_no_one_gets_another_persons_page(proposal):
+    researcher, officer = proposal.responsible_researcher, proposal.responsible_officer
+    researcher_client, officer_client = _client_for(researcher), _client_for(officer)
+    researcher_client.get(reverse("start"))
+    assert _hit(researcher_client.get(reverse("start")))
+
+    officers_page = officer_client.get(reverse("start"))
+
+    assert not _hit(officers_page)
+    assert officer.get_full_name() in officers_page.content.decode()
+    assert researcher.get_full_name() not in officers_page.content.decode()
+
+
+def test_a_flash_message_is_shown_once_and_never_kept(proposal):
+    researcher = proposal.responsible_researcher
+    client = _client_for(researcher)
+    url = reverse("applications:proposal_detail", args=[proposal.pk])
+    client.get(url)
+    assert _hit(client.get(url))
+    before = generation()
+
+    refused = client.post(reverse("applications:proposal_transition", args=[proposal.pk, "close"]))
+    assert refused.status_code == 302
+
+    with_message = client.get(url)
+    assert not _hit(with_message)
+    assert 'class="message' in with_message.content.decode()
+    again = client.get(url)
+    assert _hit(again)  # nothing changed: the page from before, without the message
+    assert 'class="message' not in again.content.decode()
+    assert generation() == before
+
+
+def test_only_committed_changes_move_the_generation(proposal):
+    before = generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        proposal.title = "Ändras inte"
+        proposal.save(update_fields=["title"])
+        assert has_pending_writes(transaction.get_connection())
+        raise RuntimeError("ångrat")
+    assert generation() == before
+
+    with transaction.atomic():
+        proposal.title = "Ändras"
+        proposal.save(update_fields=["title"])
+        proposal.save(update_fields=["title"])
+    assert generation() == before + 1  # once per transaction, however many writes
+    assert not has_pending_writes(transaction.get_connection())
+
+
+def test_a_cached_page_costs_three_queries(proposal, django_assert_max_num_queries):
+    client = _client_for(proposal.responsible_researcher)
+    url = reverse("applications:proposal_detail", args=[proposal.pk])
+    client.get(url)
+    with django_assert_max_num_queries(3):  # the session, the person, the data generation
+        assert _hit(client.get(url))
+
+
+def test_a_new_day_renders_the_page_again(proposal):
+    stockholm = zoneinfo.ZoneInfo("Europe/Stockholm")
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 23, 58, tzinfo=stockholm), tick=False):
+        client = _client_for(proposal.responsible_researcher)
+        client.get(reverse("start"))
+        assert _hit(client.get(reverse("start")))
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 1, tzinfo=stockholm), tick=False):
+        assert not _hit(client.get(reverse("start")))
+
+
+def test_anonymous_visitors_are_never_served_from_the_cache(proposal):
+    anonymous = Client()
+    anonymous.get(reverse("reports:catalogue"))
+    assert not _hit(anonymous.get(reverse("reports:catalogue")))
+
+
+def test_the_cache_can_be_turned_off(proposal, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = _client_for(proposal.responsible_researcher)
+    client.get(reverse("start"))
+    assert not _hit(client.get(reverse("start")))
+
+
+def test_pages_work_when_the_cache_is_down(proposal):
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        client = _client_for(proposal.responsible_researcher)
+        pages = [client.get(reverse("start")) for _ in range(2)]
+    assert [p.status_code for p in pages] == [200, 200]
+    assert not any(_hit(p) for p in pages)
+    assert proposal.title in pages[1].content.decode()
