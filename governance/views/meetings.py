@@ -9,6 +9,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,6 +67,8 @@ def _minutes_of(meeting):
 
 # --- lists -------------------------------------------------------------------------------------------------
 
+MEETINGS_PER_PAGE = 25
+
 
 def _by_month(meetings) -> list[dict]:
     def month(m):
@@ -77,7 +80,8 @@ def _by_month(meetings) -> list[dict]:
 
 @login_required
 def meeting_list(request):
-    """Meetings per body: upcoming first (soonest first), then past (latest first), grouped by month."""
+    """Meetings per body: upcoming first (soonest first), then past (latest first), grouped by month; each
+    list paged on its own (`?kommande=2`, `?tidigare=3`)."""
     user = request.user
     if not permissions.can_see_meetings(user):
         raise PermissionDenied
@@ -97,15 +101,18 @@ def meeting_list(request):
         if selected is not None:
             meetings = meetings.filter(body=selected)
     now = timezone.now()
-    meetings = list(meetings.order_by("starts_at"))
-    upcoming = [m for m in meetings if m.ends_at >= now]
-    past = [m for m in reversed(meetings) if m.ends_at < now]
+    upcoming = Paginator(meetings.filter(ends_at__gte=now).order_by("starts_at", "pk"), MEETINGS_PER_PAGE)
+    past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk"), MEETINGS_PER_PAGE)
+    upcoming_page = upcoming.get_page(request.GET.get("kommande"))
+    past_page = past.get_page(request.GET.get("tidigare"))
     return render(
         request,
         "governance/meeting_list.html",
         {
-            "upcoming": _by_month(upcoming),
-            "past": _by_month(past),
+            "upcoming": _by_month(upcoming_page.object_list),
+            "upcoming_page": upcoming_page,
+            "past": _by_month(past_page.object_list),
+            "past_page": past_page,
             "bodies": bodies,
             "selected": selected,
             "can_book": permissions.can_book_meeting(user),

@@ -59,7 +59,6 @@ def catalogue(request):
             "cards": [_card(p) for p in page.object_list],
             "events": events.upcoming_public_events()[:5],
             "templates": selectors.public_templates()[:20],
-            "query": request.GET.copy(),
         },
     )
 

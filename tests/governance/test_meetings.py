@@ -15,6 +15,7 @@ from applications.enums import ProposalState
 from applications.models import ProposalTransition
 from governance.enums import AttendanceStatus, Choice, ItemKind, MeetingKind, MeetingStatus, VoteStatus
 from governance.models import AgendaItem, Assessment, Attendance, Ballot, Meeting, Minutes, Vote
+from governance.views.meetings import MEETINGS_PER_PAGE
 from samverkan import navigation
 from samverkan.enums import Role
 from tests.factories.applications import ProposalFactory
@@ -658,6 +659,36 @@ def test_meeting_list_filters_by_body_and_hides_other_bodies_from_members(
     assert "Styrgruppsmöte" not in html
     assert "Boka möte" not in html
     assert meeting.title not in filtered
+
+
+def test_meeting_list_pages_each_list_on_its_own_and_keeps_the_filter(
+    client, agreement, leader, meeting, django_assert_max_num_queries
+):
+    for n in range(MEETINGS_PER_PAGE + 2):
+        MeetingFactory(
+            agreement=agreement, body=meeting.body, starts_at=in_days(-10 - n), title=f"Beredning {n:02d}"
+        )
+    client.force_login(leader)
+
+    with django_assert_max_num_queries(12):
+        first = client.get(url("meeting_list"), {"organ": meeting.body_id}).content.decode()
+    second = client.get(url("meeting_list"), {"organ": meeting.body_id, "tidigare": 2}).content.decode()
+
+    assert "Beredning 00" in first and f"Beredning {MEETINGS_PER_PAGE - 1}" in first
+    assert f"Beredning {MEETINGS_PER_PAGE}" not in first
+    assert "Sida 1 av 2" in first
+    assert f"?organ={meeting.body_id}&amp;tidigare=2" in first
+    assert f"Beredning {MEETINGS_PER_PAGE + 1}" in second and "Beredning 00" not in second
+    assert meeting.title in first and meeting.title in second  # the upcoming list is on its own page 1
+
+
+def test_meeting_list_with_a_page_number_out_of_range_shows_the_last_page(client, agreement, leader, meeting):
+    client.force_login(leader)
+
+    response = client.get(url("meeting_list"), {"tidigare": "999", "kommande": "x"})
+
+    assert response.status_code == 200
+    assert meeting.title in response.content.decode()
 
 
 def test_my_meetings_shows_what_the_member_must_do(client, agreement, meeting, members):
