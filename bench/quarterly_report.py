@@ -3,6 +3,14 @@
     .venv/bin/python bench/quarterly_report.py            # SQLite file /tmp/samverkan-bench-reports.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_db .venv/bin/python bench/quarterly_report.py
 
+With `--generated` it measures instead the world of bench/generate.py (N = 10 000): the whole job for the
+agreement with the most proposals, for the current quarter (the generated rows carry today's dates), its
+time and the process's peak memory (target ≤ 30 s and ≤ 1 GB), and writes the "quarterly" section of
+bench/results.md:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench10000 \
+        .venv/bin/python bench/quarterly_report.py --generated
+
 It builds (once per database) an agreement with 2 000 proposals spread over eight quarters, each with its
 lifecycle history (about 9 000 transitions), 40 held meetings with 400 grant decisions and their amounts,
 then generates the report for the last full quarter – the same code path as the Celery job, eagerly – and
@@ -234,5 +242,69 @@ def main() -> int:
     return 0 if ok_time and ok_queries and ok_flat else 1
 
 
+TARGET_SECONDS, TARGET_MB = 30.0, 1024
+
+
+def generated() -> int:
+    """The report job on the generated world (bench/generate.py), timed, with the peak memory."""
+    import resource
+
+    from _common import table, write_section
+    from django.db.models import Count
+
+    from reports.models import QuarterlyReport
+    from reports.periods import Quarter
+    from samverkan.models import Agreement
+
+    agreement = Agreement.objects.annotate(n=Count("proposals")).order_by("-n").first()
+    quarter = Quarter.current()
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    f = measure(agreement, quarter)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    seconds, queries = f["job"]
+    met = seconds <= TARGET_SECONDS and peak_mb <= TARGET_MB
+    text = table(
+        [
+            "agreement",
+            "proposals",
+            "quarter",
+            "whole job s",
+            "queries",
+            "sections s",
+            "peak memory MB",
+            "PDF kB",
+            "XLSX kB",
+            "table rows",
+        ],
+        [
+            [
+                agreement.name,
+                agreement.n,
+                quarter.label,
+                f"{seconds:.2f}",
+                queries,
+                f"{f['sections'][0]:.2f}",
+                f"{peak_mb:.0f} (at start {before_mb:.0f})",
+                f["pdf_kb"],
+                f["xlsx_kb"],
+                f["rows"],
+            ]
+        ],
+    )
+    print(text)
+    verdict = f"Target ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MB} MB: **{'met' if met else 'missed'}**."
+    print(verdict)
+    write_section(
+        "quarterly",
+        "Quarterly report at N = 10 000 (target ≤ 30 s, ≤ 1 GB)",
+        f"{verdict}\n\n{text}\n\nThe whole job (`reports.services.report_generate`, as the Celery task runs "
+        "it: sections as of the quarter's end, PDF with charts, XLSX) in one process on the generated world; "
+        "peak memory is the process's maximum resident size (Django and WeasyPrint included). "
+        "`QuarterlyReport` rows of that quarter are replaced.",
+    )
+    QuarterlyReport.objects.filter(agreement=agreement, year=quarter.year, quarter=quarter.quarter).delete()
+    return 0 if met else 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generated() if "--generated" in sys.argv else main())

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from samverkan.templatetags.money import format_kr
 
@@ -39,3 +40,24 @@ def kind_at(columns, index):
         return columns[index][1]
     except (IndexError, TypeError):
         return "text"
+
+
+# A table in the report's page and PDF lists at most this many rows (a report for the styrgrupp, not a
+# register); the XLSX has every row. At 10 000 proposals a quarter can list 10 000 new ideas.
+SHOWN_ROWS = 100
+
+
+@register.filter
+def shown_rows(rows):
+    return rows[:SHOWN_ROWS]
+
+
+@register.simple_tag
+def rows_left_out(rows) -> str:
+    """The note under a shortened table ("" when every row is shown)."""
+    if len(rows) <= SHOWN_ROWS:
+        return ""
+    return _("Visar de första %(shown)s av %(total)s raderna – alla finns i Excel-filen.") % {
+        "shown": cell(SHOWN_ROWS, "int"),
+        "total": cell(len(rows), "int"),
+    }

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import factory
 import pytest
 import time_machine
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from reports.periods import Quarter
 from reports.services import report_request
+from reports.templatetags.reports_extras import SHOWN_ROWS
 from reports.workbook import sheet_name
+from tests.factories.applications import ProposalFactory
 from tests.factories.reports import at
 
 
@@ -66,3 +70,40 @@ def test_workbook_has_an_overview_and_one_sheet_per_section(report):
     assert decision[3:6] == ["Bevilja", "Språkutveckling i förskolan", 1_200_000]
     pipeline = [[c.value for c in row] for row in workbook["Pipeline per status"].iter_rows()]
     assert ["Beviljad", 1, 1] in [row[:3] for row in pipeline]
+
+
+def test_a_long_table_is_shortened_in_the_page_and_pdf_but_whole_in_the_workbook(
+    world, agreement, leader, client, django_capture_on_commit_callbacks
+):
+    first = ProposalFactory(agreement=agreement, title="Idé 000")
+    with time_machine.travel(at(2026, 5, 5), tick=False):
+        ProposalFactory.create_batch(
+            SHOWN_ROWS + 4,
+            agreement=agreement,
+            title=factory.Sequence(lambda n: f"Idé {n + 1:03d}"),
+            responsible_researcher=first.responsible_researcher,
+            responsible_officer=first.responsible_officer,
+        )
+    with time_machine.travel(at(2026, 8, 10), tick=False), django_capture_on_commit_callbacks(execute=True):
+        report, _started = report_request(agreement=agreement, quarter=Quarter(2026, 2), by=leader)
+    report.refresh_from_db()
+    ideas = next(
+        t for s in report.data["sections"] for t in s["tables"] if t["title"] == "Nya idéer under kvartalet"
+    )
+    total = len(ideas["rows"])
+    assert total > SHOWN_ROWS
+    note = f"Visar de första 100 av {total} raderna – alla finns i Excel-filen."
+
+    pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(report.pdf.read())).pages).split())
+    assert note in pdf
+    assert ideas["rows"][SHOWN_ROWS - 1][1] in pdf and ideas["rows"][SHOWN_ROWS][1] not in pdf
+
+    client.force_login(leader)
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert note in page
+    assert ideas["rows"][SHOWN_ROWS - 1][1] in page and ideas["rows"][SHOWN_ROWS][1] not in page
+
+    workbook = load_workbook(BytesIO(report.xlsx.read()))
+    sheet = next(ws for ws in workbook.worksheets if ws["A1"].value == "Nya idéer, pitchar och ansökningar")
+    titles = {row[1] for row in sheet.iter_rows(values_only=True)}
+    assert {row[1] for row in ideas["rows"]} <= titles
