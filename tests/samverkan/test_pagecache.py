@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from applications.enums import ProposalState
+from governance.tasks import close_expired_votes_task, requeue_pending_jobs
 from samverkan.models import Notification
 from samverkan.pagecache import HIT_HEADER, changes_data, generation, has_pending_writes
 from tests.factories.applications import ProposalFactory
@@ -189,3 +190,11 @@ def test_pages_work_when_the_cache_is_down(proposal):
     assert [p.status_code for p in pages] == [200, 200]
     assert not any(_hit(p) for p in pages)
     assert proposal.title in pages[1].content.decode()
+
+
+def test_the_scheduled_jobs_with_nothing_to_do_keep_the_kept_pages(proposal):
+    """Beat runs these every minute or five; if they wrote when idle, no page would ever be served again."""
+    before = generation()
+    close_expired_votes_task()
+    requeue_pending_jobs()
+    assert generation() == before
