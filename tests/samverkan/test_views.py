@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from samverkan.enums import Role
@@ -157,3 +158,10 @@ def test_notifications_of_others_are_not_shown(client):
     Notification.objects.create(user=UserFactory(), event="x", subject="Hemligt ärende", body="...")
     client.force_login(UserFactory())
     assert "Hemligt ärende" not in client.get(reverse("notification_list")).content.decode()
+
+
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    page = client.get(reverse("login")).content.decode()
+
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    assert finders.find("img/favicon.svg")
