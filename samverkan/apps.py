@@ -1,3 +1,5 @@
+import atexit
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,11 +9,15 @@ class SamverkanConfig(AppConfig):
     verbose_name = _("Samverkan")
 
     def ready(self):
+        from celery.signals import task_postrun
         from django.db.backends.signals import connection_created
 
         from . import dashboard, navigation, pagecache, permissions
 
         connection_created.connect(pagecache.install, dispatch_uid="samverkan.pagecache")
+        # Writes made in autocommit are bumped after the task or when a command's process ends (pagecache).
+        task_postrun.connect(pagecache.flush_all, dispatch_uid="samverkan.pagecache", weak=False)
+        atexit.register(pagecache.flush_at_exit)
 
         navigation.register(navigation.NavItem(_("Start"), "start", lambda user: True, order=0))
         navigation.register(

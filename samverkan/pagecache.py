@@ -15,10 +15,14 @@ writes (it must read them). A page that shows the time of day can be at most `PA
 there were no cache.
 
 Writes are seen by an execute wrapper on every database connection (`install`, from `connection_created`):
-an INSERT, UPDATE, DELETE or TRUNCATE schedules one `bump` for when its transaction commits (at once in
-autocommit); a rolled-back transaction bumps nothing. Writes that cannot change a page are ignored: the
-counter itself, sessions (the app keeps nothing of its own there) and django-axes' login-attempt log.
-Writes made outside Django (psql) are not seen – such a page is at most `PAGE_CACHE_SECONDS` old.
+an INSERT, UPDATE, DELETE or TRUNCATE inside a transaction schedules one `bump` for when it commits; a
+rolled-back transaction bumps nothing. A write in autocommit has committed already, but the wrapper must
+not run SQL of its own while the statement's cursor may still be read (an INSERT … RETURNING on SQLite
+would be rolled back), so it marks the connection and the bump follows before the connection's next
+statement, at the end of the request (the middleware), after a Celery task or when the process exits.
+Writes that cannot change a page are ignored: the counter itself, sessions (the app keeps nothing of its
+own there) and django-axes' login-attempt log. Writes made outside Django (psql) are not seen – such a page
+is at most `PAGE_CACHE_SECONDS` old.
 """
 
 from __future__ import annotations
@@ -104,11 +108,36 @@ def has_pending_writes(connection) -> bool:
     return connection.in_atomic_block and any(entry[1] is bumper for entry in connection.run_on_commit)
 
 
+def flush(connection) -> None:
+    """Bump for the connection's committed autocommit writes, if any and if it is not inside a transaction
+    (there the bump could be rolled back with it; it follows after)."""
+    if getattr(connection, "_pagecache_unbumped", False) and not connection.in_atomic_block:
+        connection._pagecache_unbumped = False
+        bump(connection.alias)
+
+
+def flush_all(**_kwargs) -> None:
+    """After a request, a Celery task or at exit: bump for every connection with unbumped writes."""
+    for connection in connections.all(initialized_only=True):
+        flush(connection)
+
+
+def flush_at_exit() -> None:
+    """atexit: the last autocommit write of a management command. The database may be gone by now."""
+    try:
+        flush_all()
+    except Exception:  # nothing to report to at exit; kept pages expire on their own
+        logger.debug("data generation not moved at exit", exc_info=True)
+
+
 def _watch_writes(execute, sql, params, many, context):
+    connection = context["connection"]
+    flush(connection)  # an earlier autocommit write: its statement is finished now that another begins
     result = execute(sql, params, many, context)
     if changes_data(sql):
-        connection = context["connection"]
-        if not has_pending_writes(connection):
+        if not connection.in_atomic_block:
+            connection._pagecache_unbumped = True
+        elif not has_pending_writes(connection):
             transaction.on_commit(_Bump.of(connection.alias), using=connection.alias, robust=True)
     return result
 
@@ -171,6 +200,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._respond(request)
+        flush_all()  # before the next request, in this process or another, reads the generation
+        return response
+
+    def _respond(self, request):
         key = _key(request)
         if key is None:
             return self.get_response(request)

@@ -198,3 +198,15 @@ def test_the_scheduled_jobs_with_nothing_to_do_keep_the_kept_pages(proposal):
     close_expired_votes_task()
     requeue_pending_jobs()
     assert generation() == before
+
+
+def test_a_write_in_autocommit_keeps_its_row_and_moves_the_generation_before_the_next_statement(proposal):
+    """On SQLite, SQL of the cache's own run while an INSERT … RETURNING was still being read rolled the
+    row back (make run broke); the bump for an autocommit write waits for the next statement."""
+    researcher = proposal.responsible_researcher
+    before = generation()
+
+    notification = Notification.objects.create(user=researcher, event="test", subject="Ny", body="…")
+
+    assert Notification.objects.get(pk=notification.pk).user == researcher  # the row is there, with its id
+    assert generation() == before + 1

@@ -67,6 +67,21 @@ def test_embedded_default_uses_sqlite_and_eager_jobs(tmp_path):
     assert (tmp_path / "samverkan.sqlite3").exists()
 
 
+def test_make_run_builds_the_demo_on_the_embedded_default(tmp_path):
+    """What `make run` does on a fresh machine: SQLite, eager jobs, the whole demo (PDFs and signatures
+    included). Run here because CI's own database is PostgreSQL."""
+    embedded = {"env_overrides": {"DEBUG": "1"}, "drop": ("DATABASE_URL", "REDIS_URL"), "tmp_path": tmp_path}
+    migrated = manage("migrate", "--noinput", "-v0", **embedded)
+    assert migrated.returncode == 0, migrated.stderr
+    loaded = manage("load_demo", **embedded)
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    assert "anna.lindqvist@mdu.example" in loaded.stdout
+    counted = manage(
+        "shell", "-c", "from applications.models import Proposal; print(Proposal.objects.count())", **embedded
+    )
+    assert int(counted.stdout.split()[-1]) >= 10
+
+
 @pytest.mark.needs_redis
 def test_redis_url_switches_to_broker_and_redis_cache(tmp_path):
     code = (
