@@ -207,11 +207,13 @@ Q4_DAY = datetime.date(2026, 11, 17)
 
 def _december_start() -> datetime.datetime:
     # At least ten days ahead, so that a meeting booked within the next week (as the browser walks do) always
-    # comes first and gets the applications forwarded from beredning.
+    # comes first and gets the applications forwarded from beredning: 8 December 2026, or else the first
+    # Tuesday two weeks ahead (a styrgrupp meets on a weekday).
     planned = _at(datetime.date(2026, 12, 8), 13)
     if planned > timezone.now() + datetime.timedelta(days=10):
         return planned
-    return _at(timezone.localdate() + datetime.timedelta(days=14), 13)
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    return _at(day + datetime.timedelta(days=(1 - day.weekday()) % 7), 13)
 
 
 def _agreement() -> Agreement:
