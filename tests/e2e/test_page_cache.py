@@ -30,14 +30,18 @@ def test_a_kept_page_shows_another_persons_change_on_the_next_reload(
     expect(anna.locator("#column-dialog").get_by_role("link", name=TITLE)).to_be_visible()
     browser_as.shot("pipeline-before")
 
-    maria = Browser(
-        browser.new_context(**browser_context_args).new_page(), live_server.url, request.node.name + "-maria"
-    )
-    maria.login("maria.nilsson@mdu.example")
-    maria.goto(proposal.get_absolute_url())
-    maria.page.get_by_role("button", name="Börja skriva ansökan").click()
-    expect(maria.page.locator(".status-line")).to_contain_text("Ansökan under arbete")
-    maria.shot("application-started")
+    # Her own browser, closed before the test ends: a context left open keeps connections to the live server
+    # that outlive it.
+    context = browser.new_context(**browser_context_args)
+    try:
+        maria = Browser(context.new_page(), live_server.url, request.node.name + "-maria")
+        maria.login("maria.nilsson@mdu.example")
+        maria.goto(proposal.get_absolute_url())
+        maria.page.get_by_role("button", name="Börja skriva ansökan").click()
+        expect(maria.page.locator(".status-line")).to_contain_text("Ansökan under arbete")
+        maria.shot("application-started")
+    finally:
+        context.close()
 
     assert anna.reload().headers.get("x-page-cache") is None
     expect(anna.locator("#column-application").get_by_role("link", name=TITLE)).to_be_visible()
