@@ -20,8 +20,8 @@ from samverkan.enums import Role
 from samverkan.templatetags.money import format_kr
 from tests.factories.applications import ProposalFactory
 from tests.factories.budget import budget_line, frame, grant, steering_item
-from tests.factories.governance import process_leader, steering_member
-from tests.factories.samverkan import AgreementFactory, MunicipalityFactory, person_with_role
+from tests.factories.governance import steering_member
+from tests.factories.samverkan import MunicipalityFactory, person_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -42,24 +42,6 @@ AREA = "Gemensamma samverkansområdet"
 
 def plain(text: str) -> str:
     return text.replace("\xa0", " ")
-
-
-@pytest.fixture
-def agreement():
-    return AgreementFactory()
-
-
-@pytest.fixture
-def leader(agreement):
-    return process_leader(agreement)
-
-
-@pytest.fixture
-def pool(agreement):
-    line = budget_line(agreement, "Förstudier och projekt", area="MKL")
-    frame(agreement, 2027, {line: 1_000_000})
-    frame(agreement, 2028, {line: 500_000})
-    return line
 
 
 def seed_frame(agreement, leader, year=2020):

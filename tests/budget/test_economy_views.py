@@ -15,23 +15,14 @@ from samverkan.enums import Role
 from tests.factories.applications import ProposalFactory
 from tests.factories.budget import budget_line, frame, grant, steering_item
 from tests.factories.governance import process_leader, steering_member
-from tests.factories.samverkan import AgreementFactory, UserFactory, person_with_role
+from tests.factories.samverkan import UserFactory, person_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def agreement():
-    return AgreementFactory()
-
-
-@pytest.fixture
-def leader(agreement):
-    return process_leader(agreement)
-
-
-@pytest.fixture
 def pool(agreement):
+    """The shared pool (conftest) with a frame for 2027 only."""
     line = budget_line(agreement, "Förstudier och projekt", area="MKL")
     frame(agreement, 2027, {line: 1_000_000})
     return line

@@ -9,20 +9,9 @@ from openpyxl import Workbook
 from budget import services
 from budget.models import Spending
 from tests.factories.applications import ProposalFactory
-from tests.factories.governance import process_leader, steering_member
-from tests.factories.samverkan import AgreementFactory
+from tests.factories.governance import steering_member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agreement():
-    return AgreementFactory()
-
-
-@pytest.fixture
-def leader(agreement):
-    return process_leader(agreement)
 
 
 @pytest.fixture

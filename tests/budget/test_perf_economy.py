@@ -15,28 +15,8 @@ from budget.models import Disbursement, Spending
 from tests.budget.test_economy import _many_projects
 from tests.factories.applications import ProposalFactory
 from tests.factories.budget import budget_line, frame, grant
-from tests.factories.governance import process_leader
-from tests.factories.samverkan import AgreementFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agreement():
-    return AgreementFactory()
-
-
-@pytest.fixture
-def leader(agreement):
-    return process_leader(agreement)
-
-
-@pytest.fixture
-def pool(agreement):
-    line = budget_line(agreement, "Förstudier och projekt", area="MKL")
-    frame(agreement, 2027, {line: 1_000_000})
-    frame(agreement, 2028, {line: 500_000})
-    return line
 
 
 def spend(proposal, year, amount, by):

@@ -10,20 +10,9 @@ from budget.models import ActivityPlan, PlanActivity
 from governance.enums import MeetingKind
 from governance.services import decision_by_acclamation
 from tests.factories.budget import budget_line, frame
-from tests.factories.governance import MeetingFactory, process_leader, steering_member
-from tests.factories.samverkan import AgreementFactory
+from tests.factories.governance import MeetingFactory, steering_member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agreement():
-    return AgreementFactory()
-
-
-@pytest.fixture
-def leader(agreement):
-    return process_leader(agreement)
 
 
 @pytest.fixture

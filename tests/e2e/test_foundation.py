@@ -1,8 +1,6 @@
 from playwright.sync_api import expect
 
-
-def nav(page):
-    return page.get_by_role("navigation", name="Huvudmeny")
+from tests.e2e.steps import nav
 
 
 def test_processledare_logs_in_and_sees_agreements_in_navigation(demo, browser_as):

@@ -19,10 +19,11 @@ from pypdf import PdfReader
 
 from applications.enums import ProposalState
 from governance.enums import CRITERIA, MeetingKind, MeetingStatus, VoteOutcome
-from governance.models import Meeting, Vote
+from governance.models import Vote
 from samverkan.demo import DEMO_PASSWORD
 from samverkan.enums import Role
 from samverkan.models import Agreement, Organisation, RoleAssignment, User
+from tests.e2e.steps import book_meeting, nav
 from tests.factories.applications import ProposalFactory, anchored
 from tests.factories.budget import budget_row
 
@@ -89,28 +90,6 @@ def world(demo):
 def told(page, text):
     """The message the page gives after an action (a live region, as are the vote and PDF statuses)."""
     expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
-
-
-def nav(page):
-    return page.get_by_role("navigation", name="Huvudmeny")
-
-
-def book_meeting(browser_as, *, kind, title, day, hours, chair, shot):
-    page = browser_as.page
-    nav(page).get_by_role("link", name="Möten").click()
-    page.get_by_role("link", name="Boka möte").click()
-    page.get_by_label("Mötestyp").select_option(label=kind)
-    page.get_by_label("Rubrik").fill(title)
-    page.get_by_label("Börjar").fill(f"{day:%Y-%m-%d}T{hours[0]}")
-    page.get_by_label("Slutar").fill(f"{day:%Y-%m-%d}T{hours[1]}")
-    page.get_by_label("Plats").fill("Mälardalens universitet, Västerås, sal U2-024")
-    page.get_by_label("Ordförande").select_option(label=chair)
-    page.get_by_label("Sekreterare").select_option(label="Anna Lindqvist")
-    browser_as.shot(shot)
-    page.get_by_role("button", name="Boka mötet").click()
-    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
-    expect(page.locator(".meeting-status")).to_have_text("Planerat")
-    return Meeting.objects.get(title=title)
 
 
 def open_item(browser_as, meeting, title):

@@ -42,6 +42,7 @@ from governance.enums import CRITERIA, MeetingKind, VoteOutcome
 from governance.models import AgendaItem, DecisionDocument, Meeting, Vote
 from reports.periods import Quarter
 from samverkan.demo import DEMO_PASSWORD
+from tests.e2e.steps import book_meeting, nav
 
 TITLE = "Trygga mötesplatser för unga i Fröslunda"
 GOALS = ["Tre mötesplatser öppnas på kvällstid", "Unga deltar i utformningen"]
@@ -78,10 +79,6 @@ def world(demo, request):
 # --- small steps --------------------------------------------------------------------------------------------
 
 
-def nav(page):
-    return page.get_by_role("navigation", name="Huvudmeny")
-
-
 def told(page, text):
     """The message the page gives after an action."""
     expect(page.get_by_role("status").filter(has_text=text).first).to_be_visible()
@@ -109,24 +106,6 @@ def open_from_board(browser_as, email, column):
     region.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     return page
-
-
-def book_meeting(browser_as, *, kind, title, day, hours, chair, shot):
-    page = browser_as.page
-    nav(page).get_by_role("link", name="Möten").click()
-    page.get_by_role("link", name="Boka möte").click()
-    page.get_by_label("Mötestyp").select_option(label=kind)
-    page.get_by_label("Rubrik").fill(title)
-    page.get_by_label("Börjar").fill(f"{day:%Y-%m-%d}T{hours[0]}")
-    page.get_by_label("Slutar").fill(f"{day:%Y-%m-%d}T{hours[1]}")
-    page.get_by_label("Plats").fill("Mälardalens universitet, Eskilstuna, sal U2-024")
-    page.get_by_label("Ordförande").select_option(label=chair)
-    page.get_by_label("Sekreterare").select_option(label="Anna Lindqvist")
-    browser_as.shot(shot)
-    page.get_by_role("button", name="Boka mötet").click()
-    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
-    expect(page.locator(".meeting-status")).to_have_text("Planerat")
-    return page.url.removeprefix(browser_as.base_url)
 
 
 def meeting_label(title):
@@ -342,7 +321,7 @@ def walk_through_beredning(browser_as):
         hours=("13:00", "15:00"),
         chair="Anna Lindqvist",
         shot="processledaren-bokar-beredning",
-    )
+    ).get_absolute_url()
     page.get_by_label("Ärende").select_option(label=f"{TITLE} (Inskickad)")
     page.get_by_role("button", name="Lägg till på dagordningen").click()
     told(page, f"Punkten ”{TITLE}” är tillagd på dagordningen.")

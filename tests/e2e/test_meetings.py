@@ -13,13 +13,10 @@ from applications.models import Proposal
 from governance.enums import MeetingKind, MeetingStatus
 from governance.models import Meeting
 from samverkan.models import Agreement, User
+from tests.e2e.steps import nav
 from tests.factories.applications import ProposalFactory
 
 TITLE = "Inkludering av nyanlända i föreningslivet"
-
-
-def nav(page):
-    return page.get_by_role("navigation", name="Huvudmeny")
 
 
 @pytest.fixture

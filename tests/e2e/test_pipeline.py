@@ -11,13 +11,10 @@ from applications.enums import ProposalState, WorkForm
 from applications.models import Proposal
 from samverkan.demo import DEMO_PASSWORD
 from samverkan.models import Agreement, Organisation, User
+from tests.e2e.steps import nav
 from tests.factories.applications import ProposalFactory
 
 S = ProposalState
-
-
-def nav(page):
-    return page.get_by_role("navigation", name="Huvudmeny")
 
 
 @pytest.fixture

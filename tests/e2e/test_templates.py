@@ -6,12 +6,9 @@ from applications.demo_templates import load_templates
 from applications.models import ProposalTemplate
 from samverkan.demo import AGREEMENT_NAME, person
 from samverkan.models import Agreement
+from tests.e2e.steps import nav
 
 LEADER = "anna.lindqvist@mdu.example"
-
-
-def nav(page):
-    return page.get_by_role("navigation", name="Huvudmeny")
 
 
 def test_processledare_makes_a_new_version_of_the_application_template(demo, browser_as):
