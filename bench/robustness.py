@@ -14,7 +14,7 @@ given, and runs:
    process runs it again. Exactly one document with two copies must exist.
 2. worker-restart: the whole worker (main process and pool) gets SIGKILL mid-render; nothing is committed.
    A new worker is started: the un-acked message comes back after the visibility timeout (shortened here to
-   5 s) and the beat sweep (governance.requeue_pending_jobs) queues the job once more. Exactly one document.
+   5 s) and the beat sweep (samverkan.requeue_pending_jobs) queues the job once more. Exactly one document.
 3. database: a processledare's transition (pitch → application) is sent to gunicorn while the history
    table is locked, so the request stops between "proposal updated" and "history written"; its PostgreSQL
    backend is then terminated (pg_terminate_backend – what a database restart does to every connection).
@@ -257,8 +257,9 @@ def worker_child_killed(env: dict[str, str], workdir: Path) -> list[str]:
 
 
 def worker_restarted(env: dict[str, str], workdir: Path) -> list[str]:
-    from governance.tasks import generate_decision_documents, requeue_pending_jobs
+    from governance.tasks import generate_decision_documents
     from samverkan.jobs import enqueue
+    from samverkan.tasks import requeue_pending_jobs
 
     media = Path(env["MEDIA_ROOT"])
     log = workdir / "worker-restart.log"

@@ -1,16 +1,9 @@
-"""Celery tasks of governance: closing expired votes (beat) and rendering minutes."""
-
-from datetime import timedelta
+"""Celery tasks of governance: closing expired votes (beat), rendering minutes and decision documents.
+The two rendering jobs are durable job kinds (registered in apps.py, swept by samverkan.jobs)."""
 
 from celery import shared_task
-from django.utils import timezone
 
 from .services import close_expired_votes, minutes_pdf_failed, minutes_render_pdf
-
-# A job still pending this long after its work was recorded was lost (broker down when it was queued, or
-# its worker died and the message is not back yet): the sweep queues it again.
-REQUEUE_AFTER = timedelta(minutes=5)
-REQUEUE_BATCH = 200  # per sweep, so that a long outage is worked off without flooding the queue
 
 
 @shared_task(name="governance.close_expired_votes")
@@ -66,26 +59,3 @@ def generate_decision_documents(self, decision_id: int) -> int:
     except Exception as exc:
         document_failed(decision_id, f"Dokumentet kunde inte skapas: {exc}")
         raise
-
-
-@shared_task(name="governance.requeue_pending_jobs")
-def requeue_pending_jobs(older_than_seconds: float | None = None) -> dict:
-    """Run by beat: queue again the decision documents and minutes PDFs whose job never ran (see
-    samverkan/jobs.py). Idempotent jobs make a duplicate harmless."""
-    from samverkan.jobs import enqueue
-
-    from .services.documents import pending_document_decisions
-    from .services.minutes import pending_minutes_pdfs
-
-    age = REQUEUE_AFTER if older_than_seconds is None else timedelta(seconds=older_than_seconds)
-    cutoff = timezone.now() - age
-    decisions = list(
-        pending_document_decisions(older_than=cutoff).values_list("pk", flat=True)[:REQUEUE_BATCH]
-    )
-    minutes = list(pending_minutes_pdfs(older_than=cutoff).values_list("pk", flat=True)[:REQUEUE_BATCH])
-    queued = {"documents": 0, "minutes": 0}
-    for pk in decisions:
-        queued["documents"] += enqueue(generate_decision_documents, pk)
-    for pk in minutes:
-        queued["minutes"] += enqueue(render_minutes_pdf, pk)
-    return queued

@@ -2,11 +2,29 @@
 nor loses work.
 
 The rule: a service first records the pending work in the database (a decision that still lacks its
-document, minutes whose PDF is "queued") and then, after commit, calls `enqueue_on_commit(task, ...)`.
-When the broker does not answer, the job is not sent; the failure is logged, the current request is
-flagged so that `QueueUnavailableMessageMiddleware` tells the user that the job will run later, and the
-beat sweep (`governance.requeue_pending_jobs`) sends the job again once the broker is back. Jobs are
-idempotent, so a job sent twice (by the sweep and by a late redelivery) does its work once.
+document, minutes whose PDF is "queued", a quarterly report "i kö") and then, after commit, calls
+`enqueue_on_commit(task, ...)`. When the broker does not answer, the job is not sent; the failure is
+logged, the current request is flagged so that `QueueUnavailableMessageMiddleware` tells the user that the
+job will run later, and the one beat sweep (`samverkan.requeue_pending_jobs`, samverkan/tasks.py) sends the
+job again once the broker is back. Jobs are idempotent, so a job sent twice (by the sweep and by a late
+redelivery) does its work once.
+
+Every task sent through `enqueue` must be a registered job kind – otherwise the promise "it runs when the
+queue is back" would be false for it – and `enqueue` refuses any other task. An app registers its kinds
+from its AppConfig.ready():
+
+    from samverkan import jobs
+    from .tasks import render_minutes_pdf
+    from .services.minutes import pending_minutes_pdfs
+
+    jobs.register_job_kind(
+        "minutes_pdfs",
+        task=render_minutes_pdf,  # called as task(pk) with each id the sweep finds
+        pending=lambda older_than: pending_minutes_pdfs(older_than=older_than).values_list("pk", flat=True),
+    )
+
+`pending(older_than)` returns the ids (a sliceable sequence, typically a `values_list` queryset in a stable
+order) of the work recorded before `older_than` whose job has not done it yet.
 
 Without REDIS_URL tasks run eagerly in the web process; then `enqueue` simply runs the task.
 """
@@ -14,10 +32,15 @@ Without REDIS_URL tasks run eagerly in the web process; then `enqueue` simply ru
 from __future__ import annotations
 
 import contextvars
+import datetime
 import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -38,12 +61,72 @@ _not_queued: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 )
 
 
+# A job still pending this long after its work was recorded was lost (broker down when it was queued, or
+# its worker died and the message is not back yet): the sweep queues it again.
+REQUEUE_AFTER = datetime.timedelta(minutes=5)
+REQUEUE_BATCH = 200  # per kind and sweep, so that a long outage is worked off without flooding the queue
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """Durable work of one kind: `task(id)` does it (idempotently), `pending(older_than)` finds the ids of
+    the work recorded before `older_than` that is still not done."""
+
+    name: str
+    task: object  # a Celery task
+    pending: Callable[[datetime.datetime], Sequence[int]]
+
+
+_kinds: dict[str, JobKind] = {}
+
+
+def register_job_kind(name: str, *, task, pending: Callable[[datetime.datetime], Sequence[int]]) -> JobKind:
+    """Make `task` a durable job kind that `enqueue` accepts and the sweep covers. Called from
+    AppConfig.ready(); registering the same kind again is harmless."""
+    for kind in _kinds.values():
+        if kind.name != name and kind.task.name == task.name:
+            raise ImproperlyConfigured(f"Task {task.name} is already registered as job kind {kind.name!r}.")
+    _kinds[name] = JobKind(name=name, task=task, pending=pending)
+    return _kinds[name]
+
+
+def job_kinds() -> list[JobKind]:
+    return list(_kinds.values())
+
+
+def is_job_kind(task) -> bool:
+    return any(kind.task.name == task.name for kind in _kinds.values())
+
+
+def requeue_pending(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> dict[str, int]:
+    """The sweep: queue again the pending work of every registered kind recorded more than `older_than`
+    ago. Returns the number of jobs queued per kind (0 for each while the broker is still down)."""
+    cutoff = timezone.now() - older_than
+    queued = {}
+    for kind in job_kinds():
+        queued[kind.name] = sum(enqueue(kind.task, pk) for pk in list(kind.pending(cutoff)[:REQUEUE_BATCH]))
+    return queued
+
+
+def _require_job_kind(task) -> None:
+    if not is_job_kind(task):
+        raise ImproperlyConfigured(
+            f"Task {task.name} is not a registered job kind: register it with "
+            "samverkan.jobs.register_job_kind() in its app's AppConfig.ready(), so that the sweep finds work "
+            "it could not queue."
+        )
+
+
 def enqueue(task, *args, **kwargs) -> bool:
     """Send `task(*args, **kwargs)` to the queue. True when sent (or run eagerly); False when the broker is
     unreachable – then nothing is raised, the failure is logged and the request is flagged.
 
+    Only registered job kinds are accepted (ImproperlyConfigured otherwise): a job that could not be sent
+    is found again only by its kind's `pending`.
+
     Results are not kept (`ignore_result`): our jobs write their outcome to the database, and subscribing
     to a result on a dead Redis would block the request for many seconds."""
+    _require_job_kind(task)
     try:
         task.apply_async(args=args, kwargs=kwargs, ignore_result=True, retry_policy=RETRY_POLICY)
     except BROKER_ERRORS as exc:
@@ -62,6 +145,7 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Queue the job once the current transaction has committed (never for work that was rolled back)."""
+    _require_job_kind(task)  # now, not after commit: a test that never commits still sees the mistake
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
 
 

@@ -214,7 +214,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE: dict = {
     "close-expired-votes": {"task": "governance.close_expired_votes", "schedule": 60.0},
     # Jobs that could not be queued (Redis down) or whose worker died are queued again (samverkan/jobs.py).
-    "requeue-pending-jobs": {"task": "governance.requeue_pending_jobs", "schedule": 300.0},
+    "requeue-pending-jobs": {"task": "samverkan.requeue_pending_jobs", "schedule": 300.0},
 }
 # Reports: at 06:00 on the first day of each quarter, last quarter's report for every agreement.
 CELERY_BEAT_SCHEDULE["quarterly-reports"] = {

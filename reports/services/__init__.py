@@ -13,6 +13,7 @@ from .reports import (  # noqa: F401
     ReportError,
     compute_sections,
     pdf_context,
+    pending_reports,
     report_failed,
     report_generate,
     report_request,

@@ -13,6 +13,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,6 +109,20 @@ def report_request(
         report.save()
     _enqueue(report)
     return report, True
+
+
+def pending_reports(*, older_than: datetime.datetime):
+    """Reports whose job never ran or never finished – for the sweep (samverkan.jobs), which queues them
+    again: queued before `older_than` (the broker was down when they were ordered), or running since
+    before STALE_AFTER (their worker died). Generating is idempotent."""
+    return (
+        QuarterlyReport.objects.filter(
+            Q(status=ReportStatus.QUEUED, requested_at__lt=older_than)
+            | Q(status=ReportStatus.RUNNING, started_at__lt=min(older_than, timezone.now() - STALE_AFTER))
+        )
+        .order_by("requested_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _progress(report_id: int, progress: int, step: str) -> None:

@@ -14,11 +14,15 @@ from applications.enums import ProposalState
 from governance import services
 from governance.enums import Choice, DecisionKind, DocumentStatus, MeetingKind, VoteStatus
 from governance.models import Decision, DecisionDocument
-from governance.tasks import generate_decision_documents, requeue_pending_jobs
-from samverkan.jobs import QUEUE_UNAVAILABLE_MESSAGE, enqueue
+from governance.tasks import generate_decision_documents, render_minutes_pdf
+from reports.enums import ReportStatus
+from reports.models import QuarterlyReport
+from samverkan.enums import Role
+from samverkan.jobs import QUEUE_UNAVAILABLE_MESSAGE, enqueue, job_kinds
+from samverkan.tasks import requeue_pending_jobs
 from tests.factories.applications import ProposalFactory
 from tests.factories.governance import AgendaItemFactory, MeetingFactory, process_leader, steering_member
-from tests.factories.samverkan import AgreementFactory
+from tests.factories.samverkan import AgreementFactory, person_with_role
 
 from .conftest import UNREACHABLE_BROKER
 
@@ -59,7 +63,12 @@ def test_enqueue_reports_an_unreachable_broker_without_raising(unreachable_broke
 
 
 def test_enqueue_runs_the_job_when_the_broker_answers(db):
-    assert enqueue(requeue_pending_jobs) is True
+    assert enqueue(render_minutes_pdf, 0) is True  # no such minutes: the job runs and records nothing
+
+
+def _nothing_queued(**queued: int) -> dict[str, int]:
+    """The sweep's answer: every registered job kind, with `queued` jobs for the named ones."""
+    return {kind.name: queued.get(kind.name, 0) for kind in job_kinds()}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,17 +99,43 @@ def test_document_lost_while_redis_was_down_is_made_by_the_sweep_when_it_is_back
 
     # Redis is back (jobs run again); a fresh decision is left to its own job for five minutes …
     app.conf.task_always_eager = True
-    assert requeue_pending_jobs.apply().get() == {"documents": 0, "minutes": 0}
+    assert requeue_pending_jobs.apply().get() == _nothing_queued()
     assert not DecisionDocument.objects.exists()
 
     # … after which the beat sweep queues the lost job once, and a second sweep finds nothing to do.
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=6))
-    assert requeue_pending_jobs.apply().get() == {"documents": 1, "minutes": 0}
-    assert requeue_pending_jobs.apply().get() == {"documents": 0, "minutes": 0}
+    assert requeue_pending_jobs.apply().get() == _nothing_queued(decision_documents=1)
+    assert requeue_pending_jobs.apply().get() == _nothing_queued()
 
     document = DecisionDocument.objects.get(decision=decision)
     assert document.status == DocumentStatus.TO_SIGN
     assert document.copies.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quarterly_report_ordered_while_redis_was_down_is_made_by_the_sweep_when_it_is_back(
+    client, unreachable_broker, time_machine
+):
+    from samverkan.celery import app
+
+    agreement = AgreementFactory()
+    client.force_login(person_with_role(agreement, Role.PROCESS_LEADER))
+    response = client.post(
+        reverse("reports:report_order"), {"agreement": agreement.pk, "quarter": "2026-2"}, follow=True
+    )
+    assert response.status_code == 200
+    assert QUEUE_DOWN in response.content.decode()
+    report = QuarterlyReport.objects.get()
+    assert report.status == ReportStatus.QUEUED
+
+    app.conf.task_always_eager = True  # Redis is back
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=6))
+    assert requeue_pending_jobs.apply().get() == _nothing_queued(quarterly_reports=1)
+    assert requeue_pending_jobs.apply().get() == _nothing_queued()
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.error
+    assert report.pdf and report.xlsx
 
 
 def test_a_message_is_shown_only_when_a_job_was_not_queued(

@@ -17,9 +17,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from applications.enums import ProposalState
-from governance.tasks import close_expired_votes_task, requeue_pending_jobs
+from governance.tasks import close_expired_votes_task
 from samverkan.models import Notification
 from samverkan.pagecache import HIT_HEADER, changes_data, generation, has_pending_writes
+from samverkan.tasks import requeue_pending_jobs
 from tests.factories.applications import ProposalFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
