@@ -42,6 +42,7 @@ def server_env(static_root: str) -> dict[str, str]:
     env.update(
         DEBUG="0",
         SECRET_KEY=SECRET,
+        SIGNING_KEY_PASSPHRASE="samverkan-demo-signering",  # the demo keys were made with DEBUG on
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         SECURE_SSL_REDIRECT="0",
         SAMVERKAN_BENCH_URLS="1",

@@ -323,6 +323,7 @@ def database_killed(env: dict[str, str], workdir: Path, port: int) -> list[str]:
         **env,
         "DEBUG": "0",
         "SECRET_KEY": "robustness-only-" + "x" * 40,
+        "SIGNING_KEY_PASSPHRASE": "samverkan-demo-signering",  # the demo keys were made with DEBUG on
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(static_root),

@@ -308,5 +308,14 @@ LOGGING = {
 # One PKCS#12 per organisation in SIGNING_DIR (<kortnamn>.p12). `manage.py create_signing_certificates`
 # issues self-signed demo keys and a demo CA (ca.pem); production uses keys issued by each organisation.
 SIGNING_DIR = Path(os.environ.get("SIGNING_DIR", VAR_DIR / "signing"))
-SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "samverkan-demo-signering")
+# Like SECRET_KEY: required when DEBUG is off, so that production never opens its keys with the demo
+# passphrase that is written in this file.
+SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")
+if not SIGNING_KEY_PASSPHRASE:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGNING_KEY_PASSPHRASE måste sättas när DEBUG är av "
+            "(SIGNING_KEY_PASSPHRASE is required when DEBUG is off)."
+        )
+    SIGNING_KEY_PASSPHRASE = "samverkan-demo-signering"
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS")  # PEM/DER CA certificates; default SIGNING_DIR/ca.pem

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789-abcdefghijklmnop")
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SIGNING_KEY_PASSPHRASE", "samverkan-demo-signering")
 
 from . import settings as base
 from .settings import *  # noqa: F403

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3R#9vQ!w2Zp$7LmN@4xTf&8bYc%1HsJ^6dGu*0eAo(5iKq)Vr_ElWjPyXnCzMgBhD",
     "ALLOWED_HOSTS": "samverkan.example.se",
     "CSRF_TRUSTED_ORIGINS": "https://samverkan.example.se",
+    "SIGNING_KEY_PASSPHRASE": "Z8v!q3Lr#pT6wK1m",
 }
 
 
@@ -32,6 +33,24 @@ def test_missing_secret_key_with_debug_off_refuses_to_start(tmp_path):
     result = manage("check", env_overrides={"DEBUG": "0"}, drop=("SECRET_KEY",), tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY måste sättas när DEBUG är av" in result.stderr
+
+
+def test_missing_signing_key_passphrase_with_debug_off_refuses_to_start(tmp_path):
+    result = manage("check", env_overrides={"DEBUG": "0"}, drop=("SIGNING_KEY_PASSPHRASE",), tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SIGNING_KEY_PASSPHRASE måste sättas när DEBUG är av" in result.stderr
+
+
+def test_empty_signing_key_passphrase_with_debug_off_refuses_to_start(tmp_path):
+    env = {**PRODUCTION_ENV, "SIGNING_KEY_PASSPHRASE": ""}
+    result = manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SIGNING_KEY_PASSPHRASE måste sättas när DEBUG är av" in result.stderr
+
+
+def test_debug_on_starts_without_signing_key_passphrase(tmp_path):
+    result = manage("check", env_overrides={"DEBUG": "1"}, drop=("SIGNING_KEY_PASSPHRASE",), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_on_starts_without_secret_key(tmp_path):
