@@ -36,7 +36,9 @@ def test_missing_secret_key_with_debug_off_refuses_to_start(tmp_path):
 
 
 def test_missing_signing_key_passphrase_with_debug_off_refuses_to_start(tmp_path):
-    result = manage("check", env_overrides={"DEBUG": "0"}, drop=("SIGNING_KEY_PASSPHRASE",), tmp_path=tmp_path)
+    result = manage(
+        "check", env_overrides={"DEBUG": "0"}, drop=("SIGNING_KEY_PASSPHRASE",), tmp_path=tmp_path
+    )
     assert result.returncode != 0
     assert "SIGNING_KEY_PASSPHRASE måste sättas när DEBUG är av" in result.stderr
 
@@ -49,7 +51,9 @@ def test_empty_signing_key_passphrase_with_debug_off_refuses_to_start(tmp_path):
 
 
 def test_debug_on_starts_without_signing_key_passphrase(tmp_path):
-    result = manage("check", env_overrides={"DEBUG": "1"}, drop=("SIGNING_KEY_PASSPHRASE",), tmp_path=tmp_path)
+    result = manage(
+        "check", env_overrides={"DEBUG": "1"}, drop=("SIGNING_KEY_PASSPHRASE",), tmp_path=tmp_path
+    )
     assert result.returncode == 0, result.stderr
 
 
