@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.security import check_password_guarded
+
 # An upload larger than this is refused before it is read: no decision document comes near it.
 # Below the whole-request limit (settings.MAX_REQUEST_SIZE, 25 MB), so this form's own message answers first.
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
@@ -23,12 +25,23 @@ class SignForm(forms.Form):
         error_messages={"required": _("Skriv ditt lösenord för att signera.")},
     )
 
-    def __init__(self, *args, organisation=None, **kwargs):
+    def __init__(self, *args, organisation=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request = request
         name = organisation.name if organisation is not None else ""
         self.fields["confirm"].label = _("Jag har läst beslutsunderlaget och signerar det för %(org)s") % {
             "org": name
         }
+
+    def clean_password(self):
+        """The password counts towards the login lockout (samverkan.security): a form that signs with a
+        password must not be a way round it."""
+        password = self.cleaned_data["password"]
+        if self.request is None:
+            raise TypeError("SignForm needs the request to check the password under the login lockout.")
+        if not check_password_guarded(self.request, self.request.user, password):
+            raise forms.ValidationError(_("Fel lösenord – inget har signerats."), code="wrong_password")
+        return password
 
 
 class RegisterForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Hardening that is ours rather than a library's: the request-size limit and the Swedish lockout page.
+"""Hardening that is ours rather than a library's: the request-size limit, the Swedish lockout page and the
+lockout for passwords typed anywhere but the login form.
 
 See SECURITY.md for the threat model. Settings: MAX_REQUEST_SIZE, AXES_* and CONTENT_SECURITY_POLICY.
 """
@@ -6,8 +7,11 @@ See SECURITY.md for the threat model. Settings: MAX_REQUEST_SIZE, AXES_* and CON
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import ngettext
 
 
 class RequestSizeLimitMiddleware:
@@ -53,3 +57,46 @@ def lockout_response(request, original_response=None, credentials=None):
         {"minutes": minutes},
         status=429,
     )
+
+
+class PasswordLockedOut(ValidationError):
+    """Too many wrong passwords for this person from this client address: even the right one is refused."""
+
+    def __init__(self):
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        super().__init__(
+            ngettext(
+                "För många felaktiga lösenord. Av säkerhetsskäl är kontot spärrat i %(minutes)s minut – "
+                "även för inloggning. Försök igen senare eller återställ lösenordet.",
+                "För många felaktiga lösenord. Av säkerhetsskäl är kontot spärrat i %(minutes)s minuter – "
+                "även för inloggning. Försök igen senare eller återställ lösenordet.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="locked_out",
+        )
+
+
+def check_password_guarded(request, user, password: str) -> bool:
+    """Check a password that a logged-in person types again (signing, password change) under the same
+    lockout as the login form: a wrong one counts as a failed login for the person's e-mail address and
+    client address (django-axes, through Django's `user_login_failed` signal that axes listens to), and
+    while that pair is locked even the right password is refused – here and at login.
+
+    True when the password is right, False when it is wrong (the form says so in its own words); raises
+    PasswordLockedOut (a ValidationError with the Swedish lockout message) when locked. Every form where a
+    person types their current password must check it here (tests/security/test_password_lockout.py)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    credentials = {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        raise PasswordLockedOut()
+    if user.check_password(password or ""):
+        return True
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if getattr(request, "axes_locked_out", False):
+        # This failure reached the limit. The form says so itself; without this, AxesMiddleware would
+        # replace the page with the login page's lockout screen.
+        request.axes_locked_out = False
+        raise PasswordLockedOut()
+    return False

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -7,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import dashboard, health, permissions, selectors
+from .forms import GuardedPasswordChangeForm
 from .models import Agreement
 
 
@@ -18,6 +20,15 @@ def start(request):
         "samverkan/start.html",
         {"sections": dashboard.sections_for(request), "roles": selectors.roles_of(request.user)},
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view with a form whose old password counts towards the login lockout."""
+
+    form_class = GuardedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @login_required

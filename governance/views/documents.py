@@ -242,7 +242,8 @@ def document_sign(request, pk):
     assignment = service.signing_assignment(request.user, document)
     if assignment is None:
         raise PermissionDenied
-    form = SignForm(request.POST, organisation=assignment.organisation)
+    # The form checks the password under the login lockout (a wrong one counts as a failed login).
+    form = SignForm(request.POST, organisation=assignment.organisation, request=request)
     if not form.is_valid():
         return _render_detail(request, document, status=400, sign_form=form)
     try:
@@ -253,9 +254,6 @@ def document_sign(request, pk):
             ip_address=request.META.get("REMOTE_ADDR"),
         )
     except service.DocumentError as error:
-        if not request.user.check_password(form.cleaned_data["password"]):
-            form.add_error("password", str(error))
-            return _render_detail(request, document, status=400, sign_form=form)
         messages.error(request, str(error))
     except signing.SigningKeyMissing:
         logger.exception("Signing key missing for document %s", document.pk)
