@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from samverkan.spreadsheets import new_workbook, workbook_bytes
 
 from .selectors import BudgetTable
 
@@ -73,12 +72,10 @@ def _year_sheet(sheet, table: BudgetTable, year) -> None:
 
 
 def budget_workbook(table: BudgetTable) -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     summary = workbook.active
     summary.title = _("Sammanställning")
     _summary_sheet(summary, table)
     for year in table.years:
         _year_sheet(workbook.create_sheet(str(year.year)), table, year)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -3,11 +3,10 @@ are numbers (whole kronor) with a kronor format, so the receiver can keep calcul
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from samverkan.spreadsheets import new_workbook, workbook_bytes
 
 from .exports import BOLD, KRONOR, _heading_row, _widths
 from .selectors.economy import EconomyOverview, Figures
@@ -35,7 +34,7 @@ def _heads(frame: bool = True) -> list[str]:
 
 
 def overview_workbook(overview: EconomyOverview) -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Budgetposter")
     sheet.append(
@@ -85,6 +84,4 @@ def overview_workbook(overview: EconomyOverview) -> bytes:
     for row in overview.years:
         _figures(years, [row.year], row.figures)
     _widths(years, first=10)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

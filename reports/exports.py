@@ -13,17 +13,13 @@ from dataclasses import dataclass
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from applications.models import Proposal
 from governance.models import Decision
+from samverkan.spreadsheets import XLSX_CONTENT_TYPE, csv_cell, new_workbook, text_cell
 
 from . import selectors
-
-# Cells Excel would read as a formula (CSV injection) get an apostrophe first.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -191,16 +187,11 @@ class _Echo:
         return value
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def csv_lines(dataset: Dataset, user, params: dict) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff" + writer.writerow([str(c.label) for c in dataset.columns])
     for row in dataset.rows(user, params):
-        yield writer.writerow([_csv_cell(v) for v in row])
+        yield writer.writerow([csv_cell(v) for v in row])
 
 
 def filename(dataset: Dataset, extension: str) -> str:
@@ -214,23 +205,17 @@ def csv_response(dataset: Dataset, user, params: dict) -> StreamingHttpResponse:
 
 
 def xlsx_response(dataset: Dataset, user, params: dict) -> FileResponse:
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet(str(dataset.title)[:31])
     bold = Font(bold=True)
-    head = []
-    for column in dataset.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
+    sheet.append([text_cell(sheet, str(column.label), font=bold) for column in dataset.columns])
     for row in dataset.rows(user, params):
-        cells = []
-        for value, column in zip(row, dataset.columns, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
-            if column.kind == "kr":
-                cell.number_format = '#,##0 "kr"'
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(
+            [
+                text_cell(sheet, value, number_format='#,##0 "kr"') if column.kind == "kr" else value
+                for value, column in zip(row, dataset.columns, strict=True)
+            ]
+        )
     handle = tempfile.TemporaryFile()  # noqa: SIM115 – FileResponse closes it
     workbook.save(handle)
     handle.seek(0)
@@ -238,7 +223,7 @@ def xlsx_response(dataset: Dataset, user, params: dict) -> FileResponse:
         handle,
         as_attachment=True,
         filename=filename(dataset, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

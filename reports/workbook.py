@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from samverkan.spreadsheets import new_workbook, workbook_bytes
 
 KRONOR = '#,##0 "kr"'
 INTEGER = "#,##0"
@@ -66,7 +66,7 @@ def _write_table(sheet, data: dict) -> None:
 
 
 def report_workbook(report, sections: list[dict]) -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     used: set[str] = set()
     overview = workbook.active
     overview.title = sheet_name(_("Översikt"), used)
@@ -103,6 +103,4 @@ def report_workbook(report, sections: list[dict]) -> bytes:
         sheet.column_dimensions["A"].width = 36
         for index in range(2, max(sheet.max_column, 2) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 22
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -14,6 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from samverkan.spreadsheets import csv_cell
+
 from .. import next_steps, permissions, selectors
 from ..enums import END_STATES
 from ..filters import PipelineFilterForm
@@ -118,8 +120,6 @@ CSV_COLUMNS = [
     "Planerat slut",
     "Senast ändrad",
 ]
-# Cells Excel would read as a formula (CSV injection): prefixed with an apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -127,11 +127,6 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _person(user) -> str:
@@ -144,7 +139,7 @@ def _csv_lines(proposals) -> Iterator[str]:
     for p in proposals.iterator(chunk_size=500):
         yield writer.writerow(
             [
-                _cell(v)
+                csv_cell(v)
                 for v in (
                     p.reference,
                     p.title,
