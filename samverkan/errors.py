@@ -1,8 +1,60 @@
+"""The error pages (handler400/403/404/500 in samverkan/urls.py), in Swedish.
+
+A refusal (400, 403) is an everyday event, not a bug: it is logged as one line – what and where (and who,
+for a 403) – and not with the traceback Django attaches to it, which would bury real errors in the log.
+Django logs the response itself after the handler returns unless the response is marked as logged; the
+handlers log their own line and mark it.
+"""
+
+import logging
+
+from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
+
+request_logger = logging.getLogger("django.request")
+
+
+def _log_one_line(response, logger, level: int, message: str, *args) -> None:
+    # Escaped as Django escapes them: a path or message with a newline must not forge a second log line.
+    args = tuple(str(a).encode("unicode_escape").decode("ascii") for a in args)
+    logger.log(level, message, *args, extra={"status_code": response.status_code})
+    response._has_been_logged = True  # Django's own flag (django.utils.log.log_response): logged once
+
+
+def _who(request) -> str:
+    user = getattr(request, "user", None)
+    return f"user {user.pk}" if user is not None and user.is_authenticated else "anonymous"
+
+
+def bad_request(request, exception=None):
+    """handler400: a request Django could not read (a file name too long for the multipart parser, a
+    malformed form) or a suspicious one. Standalone page: the request's data must not be read again."""
+    from django.http import HttpResponse
+    from django.template import loader
+
+    response = HttpResponse(loader.get_template("errors/400.html").render(), status=400)
+    if isinstance(exception, SuspiciousOperation):
+        # Where Django files these (django.security.<kind>), at the level it uses – minus the traceback.
+        logger = logging.getLogger(f"django.security.{exception.__class__.__name__}")
+        _log_one_line(response, logger, logging.ERROR, "%s: %s", exception, request.path)
+    else:
+        _log_one_line(
+            response, request_logger, logging.WARNING, "Bad request (%s): %s", exception, request.path
+        )
+    return response
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    response = render(request, "errors/403.html", status=403)
+    _log_one_line(
+        response,
+        request_logger,
+        logging.WARNING,
+        "Forbidden (Permission denied): %s (%s)",
+        request.path,
+        _who(request),
+    )
+    return response
 
 
 def page_not_found(request, exception=None):

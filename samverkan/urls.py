@@ -42,6 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "samverkan.errors.bad_request"
 handler403 = "samverkan.errors.permission_denied"
 handler404 = "samverkan.errors.page_not_found"
 handler500 = "samverkan.errors.server_error"
