@@ -6,6 +6,8 @@ See SECURITY.md for the threat model. Settings: MAX_REQUEST_SIZE, AXES_* and CON
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
@@ -38,6 +40,44 @@ class RequestSizeLimitMiddleware:
                 {"limit": filesizeformat(limit), "back": request.META.get("HTTP_REFERER", "")},
                 status=413,
             )
+        return self.get_response(request)
+
+
+# The front proxy's own 413 page (deploy/nginx.conf): a static copy, since the proxy refuses the request
+# before the app sees it. Written by `manage.py write_proxy_error_page`.
+PROXY_413_PAGE = Path(__file__).resolve().parent.parent / "static" / "errors" / "413.html"
+
+
+def proxy_413_page() -> str:
+    """The front proxy's 413 page as it must be: the app's message and limit in the standalone layout, in
+    Swedish, with the plain static URLs (the unhashed files are served in production too)."""
+    from django.template.loader import render_to_string
+    from django.test import override_settings
+    from django.utils import translation
+
+    plain = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=plain), translation.override("sv"):
+        return render_to_string("errors/413_proxy.html", {"limit": filesizeformat(settings.MAX_REQUEST_SIZE)})
+
+
+class ClientAddressFromProxyMiddleware:
+    """Behind the front proxy (BEHIND_PROXY=1, docker-compose) every request comes from the proxy: take the
+    client's address from the X-Real-IP header the proxy sets (deploy/nginx.conf overwrites whatever the
+    client sent), so that the login lockout counts per client address and signatures record the signer's
+    address. Off by default: without a proxy in front the header is the client's word and is ignored.
+    Place it first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.BEHIND_PROXY:
+            address = request.META.get("HTTP_X_REAL_IP", "").strip()
+            if address:
+                request.META["REMOTE_ADDR"] = address
         return self.get_response(request)
 
 

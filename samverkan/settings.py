@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samverkan.security.ClientAddressFromProxyMiddleware",  # first: everything below sees the client address
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "samverkan.security.RequestSizeLimitMiddleware",
@@ -172,9 +173,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A whole request body may be at most this big (one 20 MB attachment plus the form); larger requests get a
-# Swedish "413 – filen är för stor" page before anything is read (samverkan.security). Set the proxy's
-# limit (e.g. nginx client_max_body_size) to the same value.
+# Swedish "413 – filen är för stor" page before anything is read (samverkan.security). The front proxy's
+# limit (client_max_body_size in deploy/nginx.conf) must be the same; after changing either, run
+# `manage.py write_proxy_error_page` (docs/deployment.md).
 MAX_REQUEST_SIZE = int(os.environ.get("MAX_REQUEST_SIZE", str(25 * 1024 * 1024)))
+# Set by docker-compose for the web service, which only the front proxy reaches: the client's address is
+# then read from the proxy's X-Real-IP header (samverkan.security.ClientAddressFromProxyMiddleware).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 # --- Redis, cache, Celery ---------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
