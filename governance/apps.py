@@ -19,7 +19,8 @@ def register_job_kinds():
 
     from .services.documents import pending_document_decisions
     from .services.minutes import pending_minutes_pdfs
-    from .tasks import generate_decision_documents, render_minutes_pdf
+    from .services.verification import pending_verifications
+    from .tasks import generate_decision_documents, render_minutes_pdf, verify_upload
 
     jobs.register_job_kind(
         "decision_documents",
@@ -32,4 +33,9 @@ def register_job_kinds():
         "minutes_pdfs",
         task=render_minutes_pdf,
         pending=lambda older_than: pending_minutes_pdfs(older_than=older_than).values_list("pk", flat=True),
+    )
+    jobs.register_job_kind(
+        "verifications",
+        task=verify_upload,
+        pending=lambda older_than: pending_verifications(older_than=older_than).values_list("pk", flat=True),
     )

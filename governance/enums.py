@@ -106,3 +106,9 @@ class DocumentStatus(models.TextChoices):
     REGISTERED = "registered", _("Diariefört")
     FAILED = "failed", _("Kunde inte skapas")
     SUPERSEDED = "superseded", _("Ersatt")
+
+
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", _("I kö")
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")

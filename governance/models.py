@@ -27,6 +27,7 @@ from .enums import (
     MeetingStatus,
     Perspective,
     ReviewOutcome,
+    VerificationStatus,
     VoteOutcome,
     VoteStatus,
 )
@@ -461,3 +462,39 @@ class DocumentSignature(models.Model):
 
     def __str__(self):
         return f"{self.signer} ({self.title}) {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class VerificationRequest(models.Model):
+    """A PDF uploaded on the public verification page that its hash alone could not answer: its signatures
+    are validated by a job (governance.tasks.verify_upload) in a child process with hard limits, never in
+    the request. Only the holder of the random token sees the verdict. The upload is kept only until it is
+    judged; the row itself is deleted after a day (services.verification)."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.QUEUED
+    )
+    data = models.BinaryField(blank=True)  # the uploaded PDF; emptied once judged
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    verdict = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verifiering")
+        verbose_name_plural = _("verifieringar")
+        indexes = [models.Index(fields=["status", "created_at"], name="verification_status_created")]
+
+    def __str__(self):
+        return f"{self.token} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("governance:verify_result", args=[self.token])
+
+    @property
+    def pending(self) -> bool:
+        return self.status != VerificationStatus.DONE

@@ -12,6 +12,7 @@ import asyncio
 import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -111,15 +112,85 @@ class SignatureCheck:
     trusted: bool
     covers_whole_file: bool
 
+    def to_json(self) -> dict:
+        return {**self.__dict__, "signing_time": self.signing_time.isoformat() if self.signing_time else None}
+
+    @classmethod
+    def from_json(cls, data: dict) -> SignatureCheck:
+        when = data.get("signing_time")
+        return cls(**{**data, "signing_time": datetime.fromisoformat(when) if when else None})
+
+
+class ValidationLimitExceeded(Exception):
+    """Validating the file needed more time, memory or signatures than a decision document ever does."""
+
+
+# Hard limits for validating an untrusted PDF (issue 14). A signed decision document of ours is ~40 KB with
+# two signatures and validates in ~0.1 s in ~60 MB; these leave a wide margin and still keep a crafted file
+# from holding a worker or its memory. The child runs at a lower CPU priority than the web workers.
+VALIDATION_SECONDS = 20  # wall clock, the child is killed after it
+VALIDATION_CPU_SECONDS = 10  # RLIMIT_CPU
+VALIDATION_MEMORY_BYTES = 384 * 1024 * 1024  # RLIMIT_AS: address space (a normal check needs < 256 MB)
+VALIDATION_MAX_SIGNATURES = 10  # the document has one per signing party
+VALIDATION_NICE = 10
+
 
 def validate(pdf: bytes) -> list[SignatureCheck]:
-    """Validate every embedded signature. Raises ValueError for something that is not a readable PDF."""
+    """Validate every embedded signature – in a child process with hard time and memory limits, so that a
+    crafted PDF (a huge /Contents string, hundreds of fields sharing one signature, a compression bomb)
+    costs at most one short-lived child, never the calling web or Celery worker.
+
+    Raises ValueError for something that is not a readable PDF and ValidationLimitExceeded when the child
+    ran out of time or memory or the file has more signatures than VALIDATION_MAX_SIGNATURES."""
+    import base64
+    import json
+    import subprocess
+    import sys
+
+    header = {
+        "roots": [base64.b64encode(root.dump()).decode() for root in trust_roots()],
+        "cpu_seconds": VALIDATION_CPU_SECONDS,
+        "memory_bytes": VALIDATION_MEMORY_BYTES,
+        "max_signatures": VALIDATION_MAX_SIGNATURES,
+        "nice": VALIDATION_NICE,
+    }
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "governance.verify_child"],
+            input=json.dumps(header).encode() + b"\n" + pdf,
+            capture_output=True,
+            timeout=VALIDATION_SECONDS,
+            cwd=settings.BASE_DIR,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ValidationLimitExceeded("time") from exc
+    try:
+        answer = json.loads(child.stdout.decode() or "{}")
+    except ValueError:
+        answer = {}
+    if child.returncode != 0 or "checks" not in answer:
+        error = answer.get("error", "")
+        if error == "unreadable":
+            raise ValueError("Filen kunde inte läsas som PDF")
+        # "memory", "signatures", or killed by RLIMIT_CPU (SIGXCPU) / the kernel (SIGKILL)
+        raise ValidationLimitExceeded(error or f"exit {child.returncode}")
+    return [SignatureCheck.from_json(check) for check in answer["checks"]]
+
+
+def validate_in_process(pdf: bytes, *, roots: list, max_signatures: int) -> list[SignatureCheck]:
+    """The validation itself, run by governance/verify_child.py inside the limits. Never call it on an
+    untrusted file from a web or Celery worker: use validate()."""
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
+    except MemoryError:
+        raise  # the child's limit: not a broken file but a refused one
     except Exception as exc:  # pyHanko raises several kinds for broken input
         raise ValueError("Filen kunde inte läsas som PDF") from exc
-    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    if len(embedded) > max_signatures:
+        raise ValidationLimitExceeded("signatures")
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
     checks = []
     for sig in embedded:
         try:
@@ -127,6 +198,8 @@ def validate(pdf: bytes) -> list[SignatureCheck]:
             intact, valid, trusted = status.intact, status.valid, status.trusted
             covers = status.coverage.name == "ENTIRE_FILE"
             signing_time = status.signer_reported_dt
+        except MemoryError:
+            raise
         except Exception:  # a signature we cannot even evaluate counts as broken
             intact = valid = trusted = covers = False
             signing_time = None

@@ -59,3 +59,25 @@ def generate_decision_documents(self, decision_id: int) -> int:
     except Exception as exc:
         document_failed(decision_id, f"Dokumentet kunde inte skapas: {exc}")
         raise
+
+
+@shared_task(
+    bind=True,
+    name="governance.verify_upload",
+    # The validation itself runs in a child process limited to signing.VALIDATION_SECONDS; these are the
+    # outer walls should anything else hang. Past the hard limit the pool process is killed and the job
+    # redelivered (acks_late); after MAX_ATTEMPTS the request gets the verdict "could not be checked".
+    soft_time_limit=60,
+    time_limit=90,
+)
+def verify_upload(self, request_id: int) -> str:
+    """Judge an upload from the public verification page (services.verification). Idempotent."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from .services.verification import verification_failed, verification_run
+
+    try:
+        return verification_run(request_id=request_id)
+    except SoftTimeLimitExceeded:
+        verification_failed(request_id=request_id)
+        return "failed"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, meetings, minutes, review, voting
+from .views import documents, meetings, minutes, review, verification, voting
 
 app_name = "governance"
 
@@ -45,5 +45,6 @@ urlpatterns = [
     path("dokument/<int:pk>/exemplar/<int:copy_pk>.pdf", documents.copy_download, name="copy_download"),
     path("dokument/<int:pk>/exemplar/<int:copy_pk>/diarium/", documents.copy_register, name="copy_register"),
     path("dokument/<int:pk>/projektkonto/", documents.project_account, name="project_account"),
-    path("verifiera/", documents.verify, name="verify"),
+    path("verifiera/", verification.verify, name="verify"),
+    path("verifiera/<uuid:token>/", verification.verify_result, name="verify_result"),
 ]

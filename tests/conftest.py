@@ -45,6 +45,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Rate-limit counters (django-ratelimit, in the shared cache) start at zero in every test."""
+    import uuid
+
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (thread, solo pool) consuming from the Redis broker of REDIS_URL."""

@@ -7,7 +7,6 @@ from .documents import (  # noqa: F401
     document_generate,
     document_request,
     document_sign,
-    verify,
 )
 from .meetings import (  # noqa: F401
     attendance_set,
@@ -29,6 +28,7 @@ from .minutes import (  # noqa: F401
     minutes_save,
 )
 from .review import assessment_save, outcome_record  # noqa: F401
+from .verification import verify  # noqa: F401
 from .voting import (  # noqa: F401
     VotingError,
     ballot_cast,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -396,57 +395,3 @@ def copy_register(*, copy: DocumentCopy, by, diarienummer: str) -> DocumentCopy:
         if document.kind == DocumentKind.DECISION_BASIS:
             proposal_record_documents_complete(proposal=document.decision.proposal)
     return copy
-
-
-# --- verification -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Verification:
-    verdict: str  # registered, signed, unsigned, altered, unknown, not_pdf
-    message: str
-    copy: DocumentCopy | None = None
-    signatures: list = field(default_factory=list)
-
-
-def verify(data: bytes) -> Verification:
-    """Is this an unaltered document of ours? By hash first, then by validating its signatures."""
-    if data.lstrip()[:5] != b"%PDF-":
-        return Verification("not_pdf", _("Filen är inte en PDF. Ladda upp beslutsdokumentet som PDF."))
-    digest = sha256(data)
-    copy = (
-        DocumentCopy.objects.filter(current_sha256=digest)
-        .select_related("document__decision__meeting__body", "document__decision__proposal", "organisation")
-        .first()
-    )
-    try:
-        checks = signing.validate(data)
-    except ValueError:
-        return Verification("altered", _("Filen går inte att läsa som PDF – den är skadad eller ändrad."))
-    if copy is not None:
-        signatures = list(copy.signatures.select_related("signer", "organisation"))
-        if copy.document.status == DocumentStatus.REGISTERED and copy.diarienummer:
-            message = _("Dokumentet är oförändrat, signerat och diariefört som %(nr)s.") % {
-                "nr": copy.diarienummer
-            }
-            return Verification("registered", message, copy, signatures)
-        if signatures:
-            return Verification(
-                "signed",
-                _("Dokumentet är oförändrat och signerat, men ännu inte diariefört."),
-                copy,
-                signatures,
-            )
-        return Verification("unsigned", _("Dokumentet är oförändrat men ännu inte signerat."), copy, [])
-    if checks and not all(c.intact for c in checks):
-        return Verification(
-            "altered",
-            _("Dokumentet har ändrats efter att det signerades. Det är inte giltigt."),
-            None,
-            checks,
-        )
-    if any(DocumentCopy.objects.filter(unsigned_sha256=digest).values_list("pk", flat=True)):
-        return Verification("unsigned", _("Det här är en osignerad version av ett beslutsdokument."))
-    return Verification(
-        "unknown", _("Dokumentet finns inte bland de beslutsdokument som registrerats här."), None, checks
-    )

@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from applications.cadence import cadence_description
 from applications.enums import ProposalState, WorkForm
 from applications.models import Proposal, ProposalTransition
-from applications.services import TransitionRefused, proposal_set_project_account, proposal_transition
+from applications.services import TransitionRefused, proposal_set_project_account, proposal_start
 from governance import services, signing
 from governance.enums import DecisionKind, DocumentKind, DocumentStatus, MeetingKind
 from governance.models import DecisionDocument, DocumentCopy, DocumentSignature
@@ -30,8 +30,8 @@ from governance.services.documents import (
     copy_register,
     document_generate,
     document_sign,
-    verify,
 )
+from governance.services.verification import verify
 from governance.tasks import generate_decision_documents
 from samverkan.models import Notification
 from tests.factories.applications import ProposalFactory, with_goals
@@ -671,7 +671,7 @@ START_REFUSED = "Båda exemplaren måste vara signerade och diarieförda och pro
 
 def _start_is_refused(world, proposal):
     with pytest.raises(TransitionRefused, match=START_REFUSED):
-        proposal_transition(proposal=proposal, name="start", by=world.uni_leader)
+        proposal_start(proposal=proposal, by=world.uni_leader)
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.GRANTED
     assert not ProposalTransition.objects.filter(proposal=proposal, transition="start").exists()
@@ -697,7 +697,7 @@ def test_proposal_starts_only_when_both_copies_are_signed_and_registered_and_the
     _start_is_refused(world, proposal)  # no project account
     proposal_set_project_account(proposal=proposal, by=world.uni_leader, account="MDU 71304")
 
-    proposal = proposal_transition(proposal=proposal, name="start", by=world.uni_leader)
+    proposal = proposal_start(proposal=proposal, by=world.uni_leader)
 
     assert proposal.state == ProposalState.ACTIVE
     assert proposal.transitions.filter(transition="start", by=world.uni_leader).exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
@@ -230,6 +231,8 @@ KWARGS_FOR = {
     "governance:minutes_detail": lambda w: {"pk": w.minutes_meeting.pk},
     "governance:minutes_pdf": lambda w: {"pk": w.minutes_meeting.pk},
     "governance:minutes_status": lambda w: {"pk": w.minutes_meeting.pk},
+    # A verification result is found only by its random token: a made-up one finds nothing.
+    "governance:verify_result": lambda w: {"token": uuid.uuid4()},
 }
 
 
@@ -384,8 +387,9 @@ def roles_for(name: str) -> tuple[str, ...]:
 def run(world: World, only: set[str] | None = None) -> Result:
     result = Result()
     clients: dict[str, Client] = {}
-    for role in ROLES:
-        client = Client(raise_request_exception=True)
+    for number, role in enumerate(ROLES, start=1):
+        # Each person from an address of their own, as at work: the public pages limit uploads per address.
+        client = Client(raise_request_exception=True, REMOTE_ADDR=f"192.0.2.{number}")
         if role != "anon":
             client.force_login(world.users[role])
         clients[role] = client

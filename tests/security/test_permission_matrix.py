@@ -115,7 +115,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "governance:copy_download": {"*": "200 200", "anon": LOGIN, "forskare2": "403 403", "tjp": "403 403"},
     "governance:copy_register": {"*": "405 403", "anon": LOGIN, "admin": "405 400", "pl": "405 400"},
     "governance:project_account": {"*": "405 403", "anon": LOGIN, "admin": "405 400", "pl": "405 400", "pl_kommun": "405 400"},
-    "governance:verify": {"*": "200 200"},
+    "governance:verify": {"*": "200 400"},
+    "governance:verify_result": {"*": "404 405"},
     # --- Uppföljning, resultatspridning, effektmål (followup)
     "followup:overview": {"*": "403 403", "anon": LOGIN, "admin": "200 200", "pl": "200 200", "pl_kommun": "200 200"},
     "followup:event_list": {"*": "403 403", "anon": LOGIN, "admin": "200 200", "pl": "200 200", "pl_kommun": "200 200", "komm": "200 200"},
