@@ -4,6 +4,7 @@ the import of actual costs. Thin views: permission → service → redirect with
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -270,32 +271,74 @@ def disbursement_create(request, pk):
     return _render_project(request, proposal, form, status=400)
 
 
+def _staged_key(agreement) -> str:
+    return f"budget:spending-import:{agreement.pk}"
+
+
+def _import_done(request, agreement, result):
+    messages.success(
+        request,
+        _("Importen är klar: %(rows)s rader för %(projects)s projekt, totalt %(total)s.")
+        % {"rows": result.rows, "projects": result.projects, "total": format_kr(result.total)},
+    )
+    return redirect("budget:overview", pk=agreement.pk, year=selectors.default_year(agreement))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def spending_import(request, pk):
+    """Upload → check → (if imported costs would be replaced) preview → confirm. The preview is kept in the
+    session under a token; confirming carries it out only if nothing changed in between."""
     agreement = _agreement(request, pk, manage=True)
+    if request.method == "POST" and "token" in request.POST:
+        return _spending_import_confirm(request, agreement)
     form = SpendingImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.spending_import(
+            plan = services.spending_import_preview(
                 agreement=agreement, filename=upload.name, content=upload.read(), by=request.user
             )
+            if not plan.replaces_anything:
+                result = services.spending_import_apply(agreement=agreement, plan=plan, by=request.user)
+                return _import_done(request, agreement, result)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
+            token = secrets.token_urlsafe(16)
+            request.session[_staged_key(agreement)] = {"token": token, "plan": plan.as_data()}
+            return render(
                 request,
-                _("Importen är klar: %(rows)s rader för %(projects)s projekt, totalt %(total)s.")
-                % {"rows": result.rows, "projects": result.projects, "total": format_kr(result.total)},
+                "budget/spending_import_preview.html",
+                {"agreement": agreement, "plan": plan, "token": token},
             )
-            return redirect("budget:overview", pk=agreement.pk, year=selectors.default_year(agreement))
     return render(
         request,
         "budget/spending_import.html",
         {"agreement": agreement, "form": form, "columns": services.IMPORT_COLUMNS},
         status=400 if form.errors else 200,
     )
+
+
+def _spending_import_confirm(request, agreement):
+    staged = request.session.pop(_staged_key(agreement), None)
+    if request.POST.get("action") == "cancel":
+        messages.info(request, _("Importen avbröts. Inget har ändrats."))
+        return redirect("budget:spending_import", pk=agreement.pk)
+    if not staged or not secrets.compare_digest(str(staged.get("token")), request.POST.get("token", "")):
+        messages.error(
+            request,
+            _("Förhandsgranskningen finns inte längre. Inget har ändrats – ladda upp filen igen."),
+        )
+        return redirect("budget:spending_import", pk=agreement.pk)
+    plan = services.SpendingImportPlan.from_data(staged["plan"])
+    try:
+        result = services.spending_import_apply(agreement=agreement, plan=plan, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("budget:spending_import", pk=agreement.pk)
+    return _import_done(request, agreement, result)
 
 
 def project_panel(request, proposal):

@@ -23,7 +23,14 @@ from .economy import (  # noqa: F401
     spending_replace_for_report,
 )
 from .imports import COLUMNS as IMPORT_COLUMNS  # noqa: F401
-from .imports import ImportResult, parse_spending_file, spending_import  # noqa: F401
+from .imports import (  # noqa: F401
+    ImportResult,
+    SpendingImportPlan,
+    parse_spending_file,
+    spending_import,
+    spending_import_apply,
+    spending_import_preview,
+)
 from .plans import (  # noqa: F401
     activity_delete,
     activity_save,
