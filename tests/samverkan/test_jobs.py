@@ -146,6 +146,20 @@ def _minutes_pdf() -> int:
     return minutes.pk
 
 
+def _verification() -> int:
+    import io
+
+    from pypdf import PdfWriter
+
+    from governance.services.verification import verification_request_create
+
+    pdf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(pdf)
+    return verification_request_create(data=pdf.getvalue()).pk
+
+
 def _quarterly_report() -> int:
     report, started = report_request(agreement=AgreementFactory(), quarter=Quarter(2026, 2), by=None)
     assert started
@@ -156,6 +170,7 @@ PENDING_WORK = {
     "decision_documents": _decision_document,
     "minutes_pdfs": _minutes_pdf,
     "quarterly_reports": _quarterly_report,
+    "verifications": _verification,
 }
 
 
