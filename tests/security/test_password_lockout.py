@@ -222,6 +222,33 @@ def test_the_password_change_url_uses_the_guarded_form():
     assert view.form_class is GuardedPasswordChangeForm
 
 
+def test_the_admins_password_change_uses_the_guarded_form():
+    """Django's admin has its own "change my password" page; our site replaces it (samverkan.admin_site)."""
+    from django.urls import resolve
+
+    view = resolve(reverse("admin:password_change")).func
+    assert view.__qualname__ == "SamverkanAdminSite.password_change"
+
+
+def test_wrong_passwords_on_the_admins_password_change_lock_the_login():
+    from tests.factories.samverkan import UserFactory
+
+    staff = UserFactory(email="admin@example.se", is_staff=True, is_superuser=True)
+    client = _client_for(staff)
+    url = reverse("admin:password_change")
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"old_password": WRONG, **data})
+
+    response = client.post(url, {"old_password": PASSWORD, **data})
+
+    assert response.status_code == 200
+    assert LOCKED_FORM in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+    assert _login_refused_with_the_right_password(staff)
+
+
 def test_passwords_are_checked_only_under_the_lockout():
     """A `check_password` call outside samverkan.security would be a password guesser. The signing service
     checks again, but only after SignForm checked under the lockout (and its other callers are tests)."""
