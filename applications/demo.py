@@ -152,9 +152,8 @@ def load(stdout=None) -> None:
 
 
 def advance(stdout=None) -> None:
-    """Submit and schedule the demo proposals meant to be further along (their budgets now exist)."""
+    """Submit the demo proposals meant to be further along (their budgets now exist)."""
     agreement = _agreement()
-    leader = person("anna.lindqvist@mdu.example")
     for spec in PROPOSALS:
         if spec["target"] not in (S.SUBMITTED, S.IN_REVIEW):
             continue
@@ -163,5 +162,4 @@ def advance(stdout=None) -> None:
             proposal = services.proposal_transition(
                 proposal=proposal, name="submit", by=proposal.responsible_researcher
             )
-        if spec["target"] == S.IN_REVIEW and proposal.state == S.SUBMITTED:
-            services.proposal_transition(proposal=proposal, name="schedule_review", by=leader)
+        # "Under beredning" is reached only by a beredning agenda: the governance demo puts it there.

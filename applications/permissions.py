@@ -48,8 +48,31 @@ def is_team_member(user, proposal) -> bool:
     return _checker(user).has_perm("change_proposal", proposal)
 
 
+def proposal_party_ids(proposal) -> set[int]:
+    """The parties a proposal concerns: the university, and the municipality of each municipal organisation
+    named on it (a company acts within its municipality). An idea that names no municipality yet concerns
+    every party of the agreement."""
+    parties = getattr(proposal, "_party_ids", None)
+    if parties is None:
+        rows = proposal.municipal_organisations.values_list("pk", "parent_id") if proposal.pk else []
+        municipal = {parent or pk for pk, parent in rows}
+        if not municipal:
+            municipal = proposal.agreement.party_ids() - {proposal.agreement.university_id}
+        parties = proposal._party_ids = {proposal.agreement.university_id, *municipal}
+    return parties
+
+
 def is_process_leader(user, proposal) -> bool:
-    return core.is_superuser(user) or core.has_role(user, proposal.agreement_id, Role.PROCESS_LEADER)
+    """A processledare acts on a proposal only for a party the proposal concerns: the university's for
+    every proposal, a municipality's for its own (and its companies') proposals."""
+    if core.is_superuser(user):
+        return True
+    if not core.has_role(user, proposal.agreement_id, Role.PROCESS_LEADER):
+        return False
+    parties = proposal_party_ids(proposal)
+    return any(
+        core.has_role(user, proposal.agreement_id, Role.PROCESS_LEADER, party_id=party) for party in parties
+    )
 
 
 def can_view_proposal(user, proposal) -> bool:
@@ -89,20 +112,43 @@ def agreements_for_new_proposals(user) -> set[int]:
     return core.agreement_ids_with_role(user, Role.RESEARCHER, Role.OFFICER, Role.PROCESS_LEADER)
 
 
+# The actors a person acts as from the proposal page (the transition URL). Every other actor – "governance"
+# (a beredning outcome or a styrgrupp decision), "documents" (signed and registered decision documents),
+# "reports" (a submitted final report) – is the consequence of a record made elsewhere: only that app's
+# service runs it, with `proposal_transition(authorised=True)`, never a person by URL.
+PERSON_ACTORS = frozenset({"applicant", "processledare"})
+
+
+def transition_actor(proposal, name: str) -> str | None:
+    transition = _transition_meta(proposal, name)
+    return None if transition is None else transition.custom.get("actor")
+
+
 def can_transition(user, proposal, name: str) -> bool:
-    """Who may run a lifecycle transition. Transitions whose actor is another part of the app (beredning,
-    styrgrupp, documents, reports) are run by their services on behalf of the processledare/secretary."""
+    """May this person run the lifecycle transition themselves: applicants their team's steps, a
+    processledare of a party the proposal concerns the steps declared for processledare. Withdrawal is the
+    applicants' (or their processledare's) own choice before a decision."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    transition = _transition_meta(proposal, name)
-    if transition is None:
+    actor = transition_actor(proposal, name)
+    if actor not in PERSON_ACTORS:
         return False
-    actor = transition.custom.get("actor")
     if name == "withdraw":
-        return is_team_member(user, proposal) or is_process_leader(user, proposal)
-    if actor == "applicant" or name == "submit_final_report":
-        return is_team_member(user, proposal)
+        return _applies(user, proposal) or is_process_leader(user, proposal)
+    if actor == "applicant":
+        return _applies(user, proposal)
     return is_process_leader(user, proposal)
+
+
+def _applies(user, proposal) -> bool:
+    """An applicant's step is the team's own declaration: an administrator's blanket object permissions do
+    not make them an applicant."""
+    if user.is_superuser and user.pk not in (
+        proposal.responsible_researcher_id,
+        proposal.responsible_officer_id,
+    ):
+        return proposal.researchers.filter(pk=user.pk).exists()
+    return is_team_member(user, proposal)
 
 
 def _transition_meta(proposal, name: str):

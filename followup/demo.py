@@ -56,6 +56,7 @@ MEALS = "Hållbara skolmåltider"
 HERITAGE = "Kulturarv och besöksnäring i Mälardalen"
 YOUTH = "Unga entreprenörer i Eskilstuna"
 REVIEW = "Kommungemensam beredning – uppföljning och nya ansökningar"
+CLOSURE_MEETING = "Styrgruppsmöte – avslut av förstudier"
 PAST_EVENT = "Resultatspridning – vårens forskningsmöte"
 NEXT_EVENT = "Resultatspridning – höstens forskningsmöte"
 
@@ -206,6 +207,36 @@ def _review_meeting(agreement, today):
             secretary=person(LEADER),
         )
     return meeting
+
+
+def _closure_decided(agreement, proposal, *, on: datetime.date) -> None:
+    """A project closes only by a styrgrupp decision (Samverkansmodellen, "Avslut"): the processledare puts
+    it on a styrgrupp agenda and the meeting approves the results "enligt förslag"."""
+    from governance.enums import DecisionKind, MeetingKind
+    from governance.models import Meeting
+    from governance.services import decision_by_acclamation, meeting_create
+
+    day = on + datetime.timedelta(days=(1 - on.weekday()) % 7)
+    meeting = Meeting.objects.filter(agreement=agreement, title=CLOSURE_MEETING).first()
+    if meeting is None:
+        meeting = meeting_create(
+            agreement=agreement,
+            by=person(LEADER),
+            kind=MeetingKind.STEERING,
+            title=CLOSURE_MEETING,
+            starts_at=_at(day, 13),
+            ends_at=_at(day, 15),
+            location="Mälardalens universitet, Västerås, sal R1-121",
+            chair=person("helena.wik@mdu.example"),
+            secretary=person(LEADER),
+        )
+    item = services.closure_put_on_agenda(proposal=proposal, by=person(LEADER), meeting=meeting)
+    decision_by_acclamation(
+        item=item,
+        by=person(LEADER),
+        kind=DecisionKind.APPROVE_RESULTS,
+        text="Styrgruppen godkänner resultaten och beslutar att avsluta förstudien.",
+    )
 
 
 def _present(event, proposal, title, by):
@@ -360,12 +391,7 @@ def load(stdout=None) -> None:
         )
         youth.refresh_from_db()
         if youth.state == S.CLOSING:
-            application_services.proposal_transition(
-                proposal=youth,
-                name="close",
-                by=leader,
-                comment="Styrgruppen godkände resultaten och beslutade att avsluta förstudien.",
-            )
+            _closure_decided(agreement, youth, on=final.due_date + datetime.timedelta(days=35))
 
     _goals(agreement, [programme, digital, sensors, heritage, youth, _by_title(agreement, MEALS)])
     services.reminders_send(today=today)

@@ -295,7 +295,7 @@ def advance(stdout=None) -> None:
     # Each step runs once, when its meeting does not exist yet and the proposal is where the story needs it.
     if (
         energy
-        and energy.state == S.IN_REVIEW
+        and energy.state in (S.SUBMITTED, S.IN_REVIEW)
         and not _meeting(agreement, MeetingKind.JOINT_REVIEW, Q3_REVIEW)
     ):
         _q3_review(agreement, energy, preschool if preschool and preschool.state == S.SUBMITTED else None)
@@ -603,9 +603,8 @@ def _decision_documents(october: Meeting) -> None:
                 proposal=proposal, by=person(SECRETARY), account=ENERGY_ACCOUNT
             )
         if proposal.state == S.GRANTED and proposal.ready_to_start():
-            application_services.proposal_transition(
+            application_services.proposal_start(
                 proposal=proposal,
-                name="start",
                 by=person(SECRETARY),
                 comment="Beslutsunderlaget är signerat av båda parter och diariefört; projektkontot är upplagt.",
             )

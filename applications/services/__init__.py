@@ -13,6 +13,7 @@ from .proposals import (  # noqa: F401
     proposal_set_activity_goals,
     proposal_set_planned_end,
     proposal_set_project_account,
+    proposal_start,
     proposal_transition,
     proposal_update,
     refusal_reason_list,

@@ -279,10 +279,11 @@ def proposal_set_activity_goals(*, proposal: Proposal, by: User, goals: list[str
 # --- lifecycle ---------------------------------------------------------------------------------------------
 
 
-def available_transitions(proposal: Proposal, user: User, *, actors=("applicant", "processledare")):
+def available_transitions(proposal: Proposal, user: User):
     """The transitions this user may run now from the proposal page (conditions met, permission held).
-    Transitions driven by meetings, documents or reports get their buttons on those screens."""
-    return [t for t in proposal.get_available_user_state_transitions(user) if t.custom.get("actor") in actors]
+    Transitions caused by meetings, documents or reports are never offered here (permissions.can_transition
+    refuses them); those screens record what causes them."""
+    return list(proposal.get_available_user_state_transitions(user))
 
 
 def refusal_reason_list(proposal: Proposal) -> list[str]:
@@ -419,6 +420,24 @@ def proposal_set_project_account(*, proposal: Proposal, by: User, account: str) 
     fresh.project_account = account
     fresh.save(update_fields=["project_account", "updated_at"])
     return fresh
+
+
+@transaction.atomic
+def proposal_start(*, proposal: Proposal, by: User, comment: str = "", expected_state: str | None = None):
+    """Start the project (granted → active) once both copies of the beslutsunderlag are signed and
+    registered in each party's diarium and the project account is entered (Samverkansmodellen, "Beslut":
+    only then can the money be transferred). Done on the decision document's page by a processledare of a
+    party the proposal concerns; the transition URL cannot start a project."""
+    if not permissions.is_process_leader(by, proposal):
+        raise PermissionDenied
+    return proposal_transition(
+        proposal=proposal,
+        name="start",
+        by=by,
+        comment=comment,
+        expected_state=expected_state,
+        authorised=True,
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """Decision documents (issue #5): "Att signera", the document page (status, copies, signatures, diarium,
-signing with the password, project account and start), downloads, and the public verification page.
+signing with the password, project account and start), downloads.
 Thin: permission → service → redirect; the rules live in governance/services/documents.py."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from django.db.models import Max, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -24,14 +23,14 @@ from applications.services import (
     StaleProposal,
     TransitionRefused,
     proposal_set_project_account,
-    proposal_transition,
+    proposal_start,
 )
 from samverkan import permissions as core
 from samverkan.enums import Role
 
 from .. import permissions, signing
 from ..enums import DocumentKind, DocumentStatus
-from ..forms_documents import ProjectAccountForm, RegisterForm, SignForm, VerifyForm
+from ..forms_documents import ProjectAccountForm, RegisterForm, SignForm
 from ..models import DecisionDocument, DocumentCopy, DocumentSignature
 from ..services import documents as service
 
@@ -39,17 +38,6 @@ logger = logging.getLogger(__name__)
 
 # How many documents the person signed recently are listed under "Att signera".
 RECENTLY_SIGNED = 10
-
-VERDICTS = {
-    # verdict → (css key, headline)
-    "registered": ("ok", gettext_lazy("Äkta och diariefört")),
-    "signed": ("ok", gettext_lazy("Äkta, ej diariefört")),
-    "unsigned": ("warn", gettext_lazy("Äkta, men inte signerat – inte giltigt")),
-    "altered": ("bad", gettext_lazy("Ändrat – inte giltigt")),
-    "unknown": ("bad", gettext_lazy("Okänt dokument")),
-    "not_pdf": ("bad", gettext_lazy("Inte en PDF")),
-}
-
 
 # --- reads -------------------------------------------------------------------------------------------------
 
@@ -346,9 +334,7 @@ def project_account(request, pk):
         _apply_errors(form, error)
         return _render_detail(request, document, status=400, account_form=form)
     try:
-        proposal = proposal_transition(
-            proposal=proposal, name="start", by=request.user, expected_state=ProposalState.GRANTED
-        )
+        proposal = proposal_start(proposal=proposal, by=request.user, expected_state=ProposalState.GRANTED)
     except StaleProposal:
         messages.error(request, _("Ärendet har ändrats av någon annan – ladda om sidan."))
     except TransitionRefused as refusal:
@@ -356,31 +342,3 @@ def project_account(request, pk):
     else:
         messages.success(request, _("Projektkontot är sparat och projektet har startat."))
     return redirect(document)
-
-
-def verify(request):
-    """Public: anyone may check an uploaded PDF against the registered documents. Only what the verdict
-    needs is shown – the decision, the copy, who signed and when; no amounts, no e-mail addresses."""
-    result = None
-    if request.method == "POST":
-        form = VerifyForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                data = b"".join(upload.chunks())
-                result = service.verify(data)
-            except Exception:  # garbage must get an answer, never a 500
-                logger.exception("Verification of an uploaded file failed")
-                result = service.Verification(
-                    "altered", _("Filen går inte att läsa som PDF – den är skadad eller ändrad.")
-                )
-            form = VerifyForm()
-    else:
-        form = VerifyForm()
-    context = {"form": form, "result": result}
-    if result is not None:
-        css, headline = VERDICTS.get(result.verdict, ("bad", _("Okänt dokument")))
-        context.update({"verdict_key": css, "verdict_headline": headline})
-        if result.copy is not None:
-            context["decision"] = result.copy.document.decision
-    return render(request, "governance/verify.html", context)

@@ -20,7 +20,12 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 S = ProposalState
 
 STALE = "Ärendet har ändrats av någon annan – ladda om sidan."
-TARGETS = {"return_incomplete": S.APPLICATION, "schedule_review": S.IN_REVIEW}
+TARGETS = {
+    "return_incomplete": S.APPLICATION,
+    "withdraw": S.WITHDRAWN,
+    "main_funder_granted": S.GRANTED,
+    "main_funder_declined": S.LAPSED,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +74,7 @@ def submitted():
     leader_b = person_with_role(
         proposal.agreement, Role.PROCESS_LEADER, organisation=proposal.agreement.municipalities.get()
     )
-    return proposal, {"return_incomplete": leader_a.pk, "schedule_review": leader_b.pk}
+    return proposal, {"return_incomplete": leader_a.pk, "withdraw": leader_b.pk}
 
 
 @pytest.mark.parametrize("attempt", range(5), ids=lambda n: f"attempt-{n}")
@@ -99,8 +104,19 @@ def test_simultaneous_transitions_from_submitted_let_exactly_one_win(attempt, su
     )
 
 
-def test_simultaneous_transitions_without_expected_state_still_let_exactly_one_win(submitted):
-    proposal, moves = submitted
+@pytest.fixture
+def cofunding_approved():
+    """Two processledare record the main funder's answer at once: granted and declined exclude each other."""
+    proposal = fulfil_every_condition(ProposalFactory(state=S.COFUNDING_APPROVED))
+    leader_a = person_with_role(proposal.agreement, Role.PROCESS_LEADER)
+    leader_b = person_with_role(
+        proposal.agreement, Role.PROCESS_LEADER, organisation=proposal.agreement.municipalities.get()
+    )
+    return proposal, {"main_funder_granted": leader_a.pk, "main_funder_declined": leader_b.pk}
+
+
+def test_simultaneous_transitions_without_expected_state_still_let_exactly_one_win(cofunding_approved):
+    proposal, moves = cofunding_approved
 
     outcome = race(proposal.pk, moves, expected_state=None)
 
@@ -114,7 +130,7 @@ def test_simultaneous_transitions_without_expected_state_still_let_exactly_one_w
 
 def test_the_same_transition_clicked_twice_at_once_is_recorded_once(submitted):
     proposal, moves = submitted
-    leader_b = moves["schedule_review"]
+    leader_b = moves["withdraw"]
     leader_c = person_with_role(proposal.agreement, Role.PROCESS_LEADER).pk
 
     barrier = threading.Barrier(2, timeout=20)
@@ -125,7 +141,9 @@ def test_the_same_transition_clicked_twice_at_once_is_recorded_once(submitted):
             loaded = Proposal.objects.get(pk=proposal.pk)
             by = User.objects.get(pk=user_pk)
             barrier.wait()
-            proposal_transition(proposal=loaded, name="schedule_review", by=by, expected_state=S.SUBMITTED)
+            proposal_transition(
+                proposal=loaded, name="withdraw", by=by, comment="Dras tillbaka.", expected_state=S.SUBMITTED
+            )
             outcome.append(None)
         except BaseException as exc:
             outcome.append(exc)
@@ -141,5 +159,5 @@ def test_the_same_transition_clicked_twice_at_once_is_recorded_once(submitted):
     assert outcome.count(None) == 1, outcome
     [error] = [error for error in outcome if error is not None]
     assert isinstance(error, StaleProposal) and str(error) == STALE
-    assert Proposal.objects.get(pk=proposal.pk).state == S.IN_REVIEW
+    assert Proposal.objects.get(pk=proposal.pk).state == S.WITHDRAWN
     assert ProposalTransition.objects.filter(proposal=proposal).count() == 1

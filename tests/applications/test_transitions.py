@@ -33,7 +33,7 @@ from tests.factories.applications import (
     fulfil_every_condition,
     with_co_researcher,
 )
-from tests.factories.samverkan import AgreementFactory, UserFactory, person_with_role
+from tests.factories.samverkan import AgreementFactory, MunicipalityFactory, UserFactory, person_with_role
 
 pytestmark = pytest.mark.django_db
 S = ProposalState
@@ -46,12 +46,15 @@ NOT_READY_TO_START = "Båda exemplaren måste vara signerade och diarieförda oc
 NOT_READY_TO_CLOSE = "Slutrapport och populärvetenskaplig presentation krävs före avslut."
 
 TEAM, LEADER, TEAM_OR_LEADER = "team", "processledare", "team eller processledare"
+# Caused only by a record made elsewhere (a beredning outcome, a styrgrupp decision, signed documents, a
+# submitted final report): run by that app's service with authorised=True, never by a person directly.
+RECORD = "beslut eller handling"
 
 
 class Spec(NamedTuple):
     sources: list[str]
     target: str
-    runner: str  # who may run it from the proposal page (or on behalf of beredning/styrgrupp)
+    runner: str  # who may run it from the proposal page (RECORD: nobody; only the deciding service)
     comment: bool  # a comment to the applicants is required
 
 
@@ -62,19 +65,19 @@ LIFECYCLE = {
     "record_pitch_feedback": Spec([S.PITCH], S.APPLICATION, LEADER, True),
     "submit": Spec([S.APPLICATION], S.SUBMITTED, TEAM, False),
     "return_incomplete": Spec([S.SUBMITTED], S.APPLICATION, LEADER, True),
-    "schedule_review": Spec([S.SUBMITTED], S.IN_REVIEW, LEADER, False),
-    "forward_to_decision": Spec([S.IN_REVIEW], S.AWAITING_DECISION, LEADER, False),
-    "return_for_revision": Spec([S.IN_REVIEW], S.APPLICATION, LEADER, True),
-    "decline": Spec([S.IN_REVIEW], S.DECLINED, LEADER, True),
-    "grant": Spec([S.AWAITING_DECISION], S.GRANTED, LEADER, False),
-    "reject": Spec([S.AWAITING_DECISION], S.REJECTED, LEADER, False),
-    "approve_cofunding": Spec([S.AWAITING_DECISION], S.COFUNDING_APPROVED, LEADER, False),
+    "schedule_review": Spec([S.SUBMITTED], S.IN_REVIEW, RECORD, False),
+    "forward_to_decision": Spec([S.IN_REVIEW], S.AWAITING_DECISION, RECORD, False),
+    "return_for_revision": Spec([S.IN_REVIEW], S.APPLICATION, RECORD, True),
+    "decline": Spec([S.IN_REVIEW], S.DECLINED, RECORD, True),
+    "grant": Spec([S.AWAITING_DECISION], S.GRANTED, RECORD, False),
+    "reject": Spec([S.AWAITING_DECISION], S.REJECTED, RECORD, False),
+    "approve_cofunding": Spec([S.AWAITING_DECISION], S.COFUNDING_APPROVED, RECORD, False),
     "main_funder_granted": Spec([S.COFUNDING_APPROVED], S.GRANTED, LEADER, False),
     "main_funder_declined": Spec([S.COFUNDING_APPROVED], S.LAPSED, LEADER, True),
-    "start": Spec([S.GRANTED], S.ACTIVE, LEADER, False),
-    "submit_final_report": Spec([S.ACTIVE], S.CLOSING, TEAM, False),
-    "close": Spec([S.CLOSING], S.CLOSED, LEADER, False),
-    "reopen": Spec([S.CLOSING], S.ACTIVE, LEADER, True),
+    "start": Spec([S.GRANTED], S.ACTIVE, RECORD, False),
+    "submit_final_report": Spec([S.ACTIVE], S.CLOSING, RECORD, False),
+    "close": Spec([S.CLOSING], S.CLOSED, RECORD, False),
+    "reopen": Spec([S.CLOSING], S.ACTIVE, RECORD, True),
     "withdraw": Spec(list(PRE_DECISION_STATES), S.WITHDRAWN, TEAM_OR_LEADER, True),
 }
 # Transitions after which the team (except whoever acted) is told the new status.
@@ -151,6 +154,18 @@ def process_leader(proposal):
     return person_with_role(proposal.agreement, Role.PROCESS_LEADER)
 
 
+def superuser(proposal):
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+def leader_of_uninvolved_municipality(proposal):
+    """A processledare of another municipality of the same agreement: not a party to this proposal."""
+    other = MunicipalityFactory()
+    proposal.agreement.municipalities.add(other)
+    proposal.municipal_organisations.set([proposal.agreement.municipalities.first()])
+    return person_with_role(proposal.agreement, Role.PROCESS_LEADER, organisation=other)
+
+
 def municipal_process_leader(proposal):
     return person_with_role(
         proposal.agreement, Role.PROCESS_LEADER, organisation=proposal.agreement.municipalities.first()
@@ -203,11 +218,21 @@ OUTSIDERS = [
     officer_outside_team,
 ]
 RIGHT = {
+    RECORD: [],
     TEAM: [team_researcher, team_officer, co_researcher],
     LEADER: [process_leader, municipal_process_leader],
     TEAM_OR_LEADER: [team_researcher, team_officer, co_researcher, process_leader, municipal_process_leader],
 }
 WRONG = {
+    RECORD: [
+        *OUTSIDERS,
+        team_researcher,
+        team_officer,
+        co_researcher,
+        process_leader,
+        municipal_process_leader,
+        superuser,
+    ],
     TEAM: [*OUTSIDERS, process_leader, municipal_process_leader, deactivated_team_member],
     LEADER: [
         *OUTSIDERS,
@@ -216,8 +241,15 @@ WRONG = {
         co_researcher,
         former_process_leader,
         deactivated_process_leader,
+        leader_of_uninvolved_municipality,
     ],
-    TEAM_OR_LEADER: [*OUTSIDERS, former_process_leader, deactivated_team_member, deactivated_process_leader],
+    TEAM_OR_LEADER: [
+        *OUTSIDERS,
+        former_process_leader,
+        deactivated_team_member,
+        deactivated_process_leader,
+        leader_of_uninvolved_municipality,
+    ],
 }
 PERMITTED = [
     pytest.param(name, actor, id=f"{name}-by-{actor.__name__}")
@@ -232,7 +264,11 @@ DENIED = [
 
 
 def right_actor(proposal, name):
-    return process_leader(proposal) if LIFECYCLE[name].runner == LEADER else proposal.responsible_researcher
+    """Who runs it: the team or a processledare; for RECORD transitions the processledare as the caller of
+    the deciding service (the `run` fixture then passes authorised=True, as that service does)."""
+    if LIFECYCLE[name].runner in (LEADER, RECORD):
+        return process_leader(proposal)
+    return proposal.responsible_researcher
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -266,7 +302,11 @@ def names(transitions):
 def run(django_capture_on_commit_callbacks):
     """proposal_transition as a request runs it: e-mails scheduled on commit are sent (into mailoutbox)."""
 
-    def run_transition(proposal, name, by, **kwargs):
+    def run_transition(proposal, name, by, *, as_person=False, **kwargs):
+        """A RECORD transition runs as its deciding service runs it (authorised=True), unless the test asks
+        what a person may do themselves (`as_person`)."""
+        if name in LIFECYCLE and LIFECYCLE[name].runner == RECORD and not as_person:
+            kwargs.setdefault("authorised", True)
         with django_capture_on_commit_callbacks(execute=True):
             return proposal_transition(proposal=proposal, name=name, by=by, **kwargs)
 
@@ -609,7 +649,7 @@ def test_transition_is_denied_to_the_wrong_person(name, actor, run, mailoutbox):
     before = observable(proposal, mailoutbox)
 
     with pytest.raises(PermissionDenied):
-        run(proposal, name, user, comment="Motivering.")
+        run(proposal, name, user, comment="Motivering.", as_person=True)
 
     assert observable(proposal, mailoutbox) == before
 
@@ -619,7 +659,7 @@ def test_transition_is_allowed_to_the_right_person(name, actor, run):
     proposal = ready_proposal(FIRST_SOURCE[name])
     user = actor(proposal)
 
-    run(proposal, name, user, comment="Motivering.")
+    run(proposal, name, user, comment="Motivering.", as_person=True)
 
     assert Proposal.objects.get(pk=proposal.pk).state == LIFECYCLE[name].target
     assert ProposalTransition.objects.get(proposal=proposal).by == user
@@ -874,25 +914,11 @@ def test_available_transitions_are_none_in_end_states(actor, state):
     assert available_transitions(proposal, actor(proposal)) == []
 
 
-@pytest.mark.parametrize(
-    ("state", "actor", "actors", "expected"),
-    [
-        pytest.param(
-            S.SUBMITTED, process_leader, ("governance",), {"schedule_review"}, id="beredning-agenda"
-        ),
-        pytest.param(
-            S.AWAITING_DECISION,
-            process_leader,
-            ("governance",),
-            {"grant", "reject", "approve_cofunding"},
-            id="styrgrupp-decision",
-        ),
-        pytest.param(S.GRANTED, process_leader, ("documents",), {"start"}, id="documents-start"),
-        pytest.param(S.ACTIVE, team_researcher, ("reports",), {"submit_final_report"}, id="reports-final"),
-        pytest.param(S.ACTIVE, process_leader, ("reports",), set(), id="reports-not-for-leader"),
-    ],
-)
-def test_available_transitions_for_other_screens(state, actor, actors, expected):
+@pytest.mark.parametrize("state", list(S))
+@pytest.mark.parametrize("actor", [team_researcher, team_officer, process_leader, superuser])
+def test_no_person_is_offered_a_transition_that_only_a_record_may_cause(actor, state):
     proposal = ready_proposal(state)
 
-    assert names(available_transitions(proposal, actor(proposal), actors=actors)) == expected
+    offered = names(available_transitions(proposal, actor(proposal)))
+
+    assert not offered & {name for name, spec in LIFECYCLE.items() if spec.runner == RECORD}

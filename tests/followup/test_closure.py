@@ -68,7 +68,7 @@ def test_final_report_and_presentation_take_the_project_to_closing(project, fina
 
 def test_closing_is_refused_without_the_material(project, researcher):
     with pytest.raises(TransitionRefused) as refused:
-        proposal_transition(proposal=project, name="submit_final_report", by=researcher)
+        proposal_transition(proposal=project, name="submit_final_report", by=researcher, authorised=True)
     assert str(refused.value) == "Slutrapport och populärvetenskaplig presentation krävs före avslut."
     assert state_of(project) == ProposalState.ACTIVE
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from applications.cadence import add_months
 from applications.enums import ProposalState, WorkForm
-from applications.services import proposal_transition
+from applications.services import proposal_start
 from followup.enums import ReportKind, ReportState
 from followup.models import FollowUpReport
 from followup.services import schedule_change_end_date, schedule_generate
@@ -117,7 +117,7 @@ def test_starting_a_project_generates_its_schedule(django_capture_on_commit_call
     )
     leader = process_leader(proposal.agreement)
 
-    proposal_transition(proposal=proposal, name="start", by=leader)
+    proposal_start(proposal=proposal, by=leader)
 
     assert schedule(proposal) == [
         (ReportKind.HALF_TIME, datetime.date(2027, 7, 2)),
