@@ -34,18 +34,41 @@ def is_officer_of(user, meeting) -> bool:
     return _active(user) and user.pk in {meeting.chair_id, meeting.secretary_id}
 
 
-def can_view_meeting(user, meeting) -> bool:
+def sees_whole_meeting(user, meeting) -> bool:
+    """Members, the chair and secretary, processledare and kommunikatörer of the agreement read every item,
+    the attendance and the minutes."""
     if not _active(user):
         return False
-    if (
+    return (
         is_member(user, meeting)
         or is_officer_of(user, meeting)
         or is_process_leader(user, meeting.agreement_id)
-    ):
+        or core.has_role(user, meeting.agreement_id, Role.COMMUNICATOR)
+    )
+
+
+def presents_item(user, item) -> bool:
+    if not _active(user):
+        return False
+    cache = getattr(item, "_presenter_ids", None)
+    if cache is None:
+        cache = item._presenter_ids = set(item.presenters.values_list("pk", flat=True))
+    return user.pk in cache
+
+
+def can_view_meeting(user, meeting) -> bool:
+    """The meeting page: whoever sees the whole meeting, and presenters – who see the public agenda (time,
+    title, presenters of each item) and only their own items in full."""
+    if sees_whole_meeting(user, meeting):
         return True
-    if core.has_role(user, meeting.agreement_id, Role.COMMUNICATOR):
-        return True
-    return meeting.items.filter(presenters=user).exists()
+    return _active(user) and meeting.items.filter(presenters=user).exists()
+
+
+def can_view_item(user, item) -> bool:
+    """An agenda item in full (summary, assessments, votes per party, decision, amounts): whoever sees the
+    whole meeting, and the item's own presenters. A presenter of another team's item sees it only as a line
+    of the public agenda – the same rule that makes that proposal's own page closed to them."""
+    return sees_whole_meeting(user, item.meeting) or presents_item(user, item)
 
 
 def can_edit_agenda(user, meeting) -> bool:

@@ -269,9 +269,12 @@ def meeting_detail(request, pk):
                 "item_id", "submitted_at"
             )
         )
+    whole = permissions.sees_whole_meeting(user, meeting)
     for item in items:
         # "submitted", "draft" or "" (not started) – the member's own assessment of the item.
         item.my_assessment = ("submitted" if mine[item.pk] else "draft") if item.pk in mine else ""
+        # A presenter sees the public agenda; only their own items open in full.
+        item.visible = whole or any(p.pk == user.pk for p in item.presenters.all())
     can_edit = permissions.can_edit_agenda(user, meeting)
     can_manage = permissions.is_officer_of(user, meeting) or permissions.can_manage_meetings(
         user, meeting.agreement_id
@@ -282,6 +285,7 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "items": items,
+            "sees_whole_meeting": whole,
             "member_count": len(seats),
             "is_member": is_member,
             "can_edit": can_edit,
@@ -387,6 +391,8 @@ def meeting_ics(request, pk):
 def attendance(request, pk):
     """The attendance register kept by the secretary: members per party, with status and note."""
     meeting = _viewable(request, pk)
+    if not permissions.sees_whole_meeting(request.user, meeting):
+        raise PermissionDenied
     can_keep = permissions.can_keep_attendance(request.user, meeting)
     if request.method == "POST" and not can_keep:
         raise PermissionDenied

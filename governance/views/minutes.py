@@ -24,7 +24,7 @@ def _meeting(pk) -> Meeting:
 
 def _viewable(request, pk) -> Meeting:
     meeting = _meeting(pk)
-    if not permissions.can_view_meeting(request.user, meeting):
+    if not permissions.sees_whole_meeting(request.user, meeting):
         raise PermissionDenied
     return meeting
 

@@ -42,7 +42,7 @@ def meeting_and_item(pk, item_pk) -> tuple[Meeting, AgendaItem]:
 
 def viewable_item(request, pk, item_pk) -> tuple[Meeting, AgendaItem]:
     meeting, item = meeting_and_item(pk, item_pk)
-    if not permissions.can_view_meeting(request.user, meeting):
+    if not permissions.can_view_item(request.user, item):
         raise PermissionDenied
     return meeting, item
 
