@@ -49,13 +49,9 @@ _WRITE = re.compile(
 _IGNORED_TABLES = (GENERATION_TABLE, "django_session")
 _IGNORED_PREFIXES = ("axes_",)
 HIT_HEADER = "X-Page-Cache"  # "hit" on a page served from the cache
-_HTMX_HEADERS = (
-    "HTTP_HX_REQUEST",
-    "HTTP_HX_TARGET",
-    "HTTP_HX_TRIGGER",
-    "HTTP_HX_TRIGGER_NAME",
-    "HTTP_HX_BOOSTED",
-)
+# Every htmx request header is part of the key (HX-Request, HX-Target, HX-History-Restore-Request, …): a
+# page asked for differently is a different page, including headers htmx adds in a later version.
+_HTMX_PREFIX = "HTTP_HX_"
 
 
 def _has_view_flags(response) -> bool:
@@ -171,7 +167,7 @@ def _key(request) -> str | None:
         csrf_secret,
         translation.get_language() or "",
         request.get_full_path(),
-        *(request.META.get(header, "") for header in _HTMX_HEADERS),
+        *sorted(f"{k}={v}" for k, v in request.META.items() if k.startswith(_HTMX_PREFIX)),
         timezone.localdate().isoformat(),
         str(generation()),
     ]

@@ -209,3 +209,23 @@ def test_a_write_in_autocommit_keeps_its_row_and_moves_the_generation_before_the
 
     assert Notification.objects.get(pk=notification.pk).user == researcher  # the row is there, with its id
     assert generation() == before + 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_HX_REQUEST": "true"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "main"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/"},
+    ],
+    ids=["htmx", "history-restore", "target", "any-other-hx-header"],
+)
+def test_a_page_asked_for_with_other_htmx_headers_is_never_served_the_kept_one(proposal, headers):
+    """A history restore (HX-History-Restore-Request) must get the whole page, never a kept partial – and the
+    same for any htmx header, including ones a later htmx adds."""
+    client, url = _kept_proposal_page(proposal)
+
+    assert not _hit(client.get(url, **headers))
+    assert _hit(client.get(url, **headers))
+    assert _hit(client.get(url))
