@@ -66,9 +66,12 @@ def can_view_meeting(user, meeting) -> bool:
 
 def can_view_item(user, item) -> bool:
     """An agenda item in full (summary, assessments, votes per party, decision, amounts): whoever sees the
-    whole meeting, and the item's own presenters. A presenter of another team's item sees it only as a line
-    of the public agenda – the same rule that makes that proposal's own page closed to them."""
-    return sees_whole_meeting(user, item.meeting) or presents_item(user, item)
+    whole meeting, and the item's own presenters; an item without a proposal (information) is part of the
+    public agenda. A presenter of another team's item sees it only as a line of the public agenda – the same
+    rule that makes that proposal's own page closed to them."""
+    if sees_whole_meeting(user, item.meeting) or presents_item(user, item):
+        return True
+    return item.proposal_id is None and can_view_meeting(user, item.meeting)
 
 
 def can_edit_agenda(user, meeting) -> bool:

@@ -274,7 +274,9 @@ def meeting_detail(request, pk):
         # "submitted", "draft" or "" (not started) – the member's own assessment of the item.
         item.my_assessment = ("submitted" if mine[item.pk] else "draft") if item.pk in mine else ""
         # A presenter sees the public agenda; only their own items open in full.
-        item.visible = whole or any(p.pk == user.pk for p in item.presenters.all())
+        item.visible = (
+            whole or item.proposal_id is None or any(p.pk == user.pk for p in item.presenters.all())
+        )
     can_edit = permissions.can_edit_agenda(user, meeting)
     can_manage = permissions.is_officer_of(user, meeting) or permissions.can_manage_meetings(
         user, meeting.agreement_id

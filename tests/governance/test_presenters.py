@@ -109,3 +109,12 @@ def test_member_still_sees_every_item(client, steering):
 
     assert client.get(reverse("governance:item_detail", args=[meeting.pk, other.pk])).status_code == 200
     assert other.get_absolute_url() in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_presenter_reads_an_information_item_of_the_public_agenda(client, steering):
+    meeting, own, _ = steering
+    information = AgendaItemFactory(meeting=meeting, title="Budgetläge och uppföljning")
+    client.force_login(own.proposal.responsible_researcher)
+
+    assert information.get_absolute_url() in client.get(meeting.get_absolute_url()).content.decode()
+    assert client.get(information.get_absolute_url()).status_code == 200
