@@ -40,7 +40,8 @@ def test_processledare_of_another_municipality_gets_no_action_on_a_pitch(demo, b
     expect(page.get_by_role("button", name=FEEDBACK)).to_have_count(0)
     browser_as.shot("vasteras-ser-eskilstunas-pitch-utan-atgard")
 
-    status = _post_as_page(page, browser_as.base_url + f"/arenden/{proposal.pk}/atgard/record_pitch_feedback/")
+    action = f"/arenden/{proposal.pk}/atgard/record_pitch_feedback/"
+    status = _post_as_page(page, browser_as.base_url + action)
 
     assert status == 403
     page.reload()
