@@ -1,5 +1,5 @@
-"""Forms for the decision documents: signing (re-authentication), the diarium, the project account and the
-public verification upload. The services decide; these forms word the input errors in Swedish."""
+"""Forms for the decision documents: signing (re-authentication), the diarium and the
+project account. The services decide; these forms word the input errors in Swedish."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.security import check_password_guarded
-
-# An upload larger than this is refused before it is read: no decision document comes near it.
-# Below the whole-request limit (settings.MAX_REQUEST_SIZE, 25 MB), so this form's own message answers first.
-VERIFY_MAX_BYTES = 20 * 1024 * 1024
 
 
 class SignForm(forms.Form):
@@ -70,25 +66,3 @@ class ProjectAccountForm(forms.Form):
             "max_length": _("Ange projektkontot (högst 40 tecken)."),
         },
     )
-
-
-class VerifyForm(forms.Form):
-    file = forms.FileField(
-        label=_("Beslutsdokument (PDF)"),
-        help_text=_("Högst 20 MB. Filen sparas inte."),
-        error_messages={
-            "required": _("Välj en PDF-fil att kontrollera."),
-            "empty": _("Filen är tom."),
-            "invalid": _("Välj en PDF-fil att kontrollera."),
-            "missing": _("Välj en PDF-fil att kontrollera."),
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > VERIFY_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Filen är för stor (högst 20 MB). Ett beslutsdokument är mycket mindre.")
-            )
-        return upload

@@ -69,8 +69,13 @@ def _progress(page):
     )
 
 
-@pytest.mark.usefixtures("celery_worker")
-def test_visitor_sees_the_check_progress_and_then_the_verdict(signed_copy, browser_as):
+def start_worker(request):
+    """The real worker – started only now, so that the decision document above was made eagerly."""
+    request.getfixturevalue("celery_worker")
+
+
+def test_visitor_sees_the_check_progress_and_then_the_verdict(signed_copy, browser_as, request):
+    start_worker(request)
     page = browser_as.goto("/verifiera/")
     expect(page.get_by_role("heading", name="Verifiera beslutsdokument", level=1)).to_be_visible()
 
@@ -101,10 +106,10 @@ def browser_without_javascript(browser, live_server, request):
     context.close()
 
 
-@pytest.mark.usefixtures("celery_worker")
 def test_without_javascript_the_page_refreshes_itself_until_the_verdict(
-    signed_copy, browser_without_javascript
+    signed_copy, browser_without_javascript, request
 ):
+    start_worker(request)
     visitor = browser_without_javascript
     page = visitor.goto("/verifiera/")
 
