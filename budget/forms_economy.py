@@ -46,10 +46,23 @@ class DisbursementForm(forms.Form):
 
 
 class SpendingImportForm(forms.Form):
+    # A cost file of the row limit's 20 000 rows is well under 2 MB as CSV or XLSX; anything much larger is
+    # refused before it is read into memory.
+    MAX_SIZE = 5 * 1024 * 1024
+
     file = forms.FileField(
         label=_("Fil från ekonomisystemet (CSV eller XLSX)"),
         error_messages={"required": _("Välj en fil."), "empty": _("Filen är tom.")},
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise forms.ValidationError(
+                _("Filen är för stor (%(size)s MB). En kostnadsfil får vara högst %(max)s MB.")
+                % {"size": round(upload.size / 1024 / 1024, 1), "max": self.MAX_SIZE // (1024 * 1024)}
+            )
+        return upload
 
 
 class PlanForm(forms.Form):

@@ -223,6 +223,19 @@ def test_import_page_shows_the_row_errors_and_saves_nothing(client, agreement, l
     assert not Spending.objects.exists()
 
 
+def test_import_page_refuses_a_file_over_the_size_limit_before_reading_it(client, agreement, leader, project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(leader)
+    header = b"projekt;\xc3\xa5r;kostnadsslag;belopp\n4711-SAM;2027;Resor;1\n"
+    upload = SimpleUploadedFile("utfall.csv", header + b"#" * (5 * 1024 * 1024))
+    response = client.post(f"/ekonomi/{agreement.pk}/import/", {"file": upload})
+
+    assert response.status_code == 400
+    assert "Filen är för stor" in response.content.decode()
+    assert not Spending.objects.exists()
+
+
 # --- Reading stops at the row limit (issue 14, item 6) ---------------------------------------------------
 
 
