@@ -1,5 +1,5 @@
-"""The app's URLs plus the bare view the load benchmark measures pages against. Used only when the
-environment sets SAMVERKAN_BENCH_URLS=1 (see ROOT_URLCONF in samverkan/settings.py); never in production."""
+"""The app's URLs plus the bare view the load benchmark measures pages against. Used only by
+bench/settings.py (DJANGO_SETTINGS_MODULE=bench.settings); never in production."""
 
 from django.urls import path
 

@@ -86,8 +86,7 @@ MIDDLEWARE = [
 # this is the longest a page that shows the time of day may be kept. 0 turns the cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
-# bench/urls.py adds a bare one-query view that the load benchmark compares pages with; never in production.
-ROOT_URLCONF = "bench.urls" if env_bool("SAMVERKAN_BENCH_URLS", False) else "samverkan.urls"
+ROOT_URLCONF = "samverkan.urls"  # the load benchmark's reference view lives in bench/settings.py
 WSGI_APPLICATION = "samverkan.wsgi.application"
 
 TEMPLATES = [

@@ -115,3 +115,27 @@ def test_redis_url_switches_to_broker_and_redis_cache(tmp_path):
     result = manage("shell", "--no-imports", "-c", code, env_overrides={"DEBUG": "1"}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "RedisCache"]
+
+
+def test_the_built_package_holds_every_app_of_ours():
+    """A wheel built from pyproject.toml must contain every app in INSTALLED_APPS that lives in this repo
+    (followup was missing once)."""
+    import fnmatch
+    import tomllib
+
+    from django.conf import settings
+
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"][
+        "include"
+    ]
+    ours = [app for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0] / "__init__.py").exists()]
+    assert ours
+    missing = [app for app in ours if not any(fnmatch.fnmatch(app, pattern) for pattern in include)]
+    assert missing == []
+
+
+def test_production_settings_know_nothing_of_the_benchmark():
+    from django.conf import settings
+
+    assert settings.ROOT_URLCONF == "samverkan.urls"
+    assert "bench.urls" not in (ROOT / "samverkan" / "settings.py").read_text()
