@@ -7,7 +7,8 @@ Measures in two modes (MODES): *served* – the page cache on, as when a person 
 not changed; *rendered* – the page cache off, as for the first request after any change. Each mode starts
 gunicorn (production settings: DEBUG off, manifest static files, 2 sync workers – one per core of the
 reference machine) on 127.0.0.1:$BENCH_PORT (default 8106) with the bench-only URL of the bare view
-(DJANGO_SETTINGS_MODULE=bench.settings), logs in as the demo processledare (session and CSRF cookies, as a browser), and
+(DJANGO_SETTINGS_MODULE=bench.settings), logs in as the demo processledare (session and CSRF cookies, as a
+browser), and
 runs `wrk` (Debian package "wrk") against every page: $BENCH_CONNECTIONS connections (default 4) for
 $BENCH_SECONDS seconds (default 10) each. The bare view is measured first and last; the ratio uses the
 faster mode's mean of the two. Total run time is about 3 minutes. Writes the "load" section of
