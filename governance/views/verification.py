@@ -2,16 +2,19 @@
 uploaded PDF against the registered decision documents. Only what the verdict needs is shown – the
 decision, the copy, who signed and when; no amounts, no e-mail addresses.
 
-What a request may cost is bounded before the upload is read: a per-client rate limit and a body-size
-limit (both answered without reading the body, which is why CSRF is checked after them), then the hash
-and the structural pre-check of services.verification; only what they cannot answer becomes a job."""
+What a request may cost is bounded before the upload is read: a per-client rate limit, a body-size limit
+and a site-wide slot for handling uploads (all answered without reading the body, which is why CSRF is
+checked after them), then the hash and the structural pre-check of services.verification; only what they
+cannot answer becomes a job."""
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+from contextlib import contextmanager
 
 from axes.helpers import get_client_ip_address
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -34,6 +37,11 @@ VERIFY_RATE = "10/10m"
 RATE_GROUP = "governance.verify"
 # Multipart framing and the CSRF field around the file.
 FORM_OVERHEAD = 64 * 1024
+# How many web workers may handle an upload at the same time, site-wide (a bulkhead in the shared cache):
+# 20 clients uploading at once must not occupy every sync worker while logged-in people wait behind them.
+# Handling one upload takes tens of milliseconds, so a person checking a document rarely meets another.
+UPLOAD_SLOTS = 1
+SLOT_SECONDS = 30  # a slot held by a worker that died is free again after this
 
 VERDICTS = {
     # verdict → (css key, headline)
@@ -83,6 +91,37 @@ def _verdict_context(result) -> dict:
     return context
 
 
+@contextmanager
+def _upload_slot():
+    """Yields True when this worker may handle an upload now. Fails open when the cache is down: the
+    job's hard limits still bound what the upload costs."""
+    for number in range(UPLOAD_SLOTS):
+        key = f"governance:verify:slot:{number}"
+        try:
+            taken = cache.add(key, 1, timeout=SLOT_SECONDS)
+        except Exception:  # the cache (Redis) is unreachable
+            logger.warning("Verification upload slots unavailable (cache down); handling the upload")
+            yield True
+            return
+        if taken:
+            try:
+                yield True
+            finally:
+                cache.delete(key)
+            return
+    yield False
+
+
+def _over_rate_limit(request) -> bool:
+    try:
+        return is_ratelimited(
+            request, group=RATE_GROUP, key=client_key, rate=VERIFY_RATE, method="POST", increment=True
+        )
+    except Exception:  # the cache (Redis) is unreachable: the other walls still stand
+        logger.warning("Verification rate limit unavailable (cache down)")
+        return False
+
+
 def _refusal(request, message: str, *, status: int) -> HttpResponse:
     return _page(request, result=service.Verification("refused", message), status=status)
 
@@ -93,9 +132,7 @@ def verify(request):
     """Public: the upload form, and the upload."""
     if request.method != "POST":
         return _page(request)
-    if is_ratelimited(
-        request, group=RATE_GROUP, key=client_key, rate=VERIFY_RATE, method="POST", increment=True
-    ):
+    if _over_rate_limit(request):
         return _refusal(
             request,
             _(
@@ -114,7 +151,14 @@ def verify(request):
             % {"max": filesizeformat(service.VERIFY_MAX_BYTES)},
             status=413,
         )
-    return _upload(request)
+    with _upload_slot() as free:
+        if not free:
+            return _refusal(
+                request,
+                _("Många kontrollerar filer just nu. Försök igen om en stund – inget har sparats."),
+                status=503,
+            )
+        return _upload(request)
 
 
 @csrf_protect

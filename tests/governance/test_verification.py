@@ -367,6 +367,26 @@ def test_a_full_queue_refuses_new_uploads_without_storing_them(signed, visitor):
     assert VerificationRequest.objects.count() == verification.VERIFICATION_BACKLOG
 
 
+def test_while_every_upload_slot_is_taken_an_upload_is_refused_before_it_is_read(signed, visitor):
+    """The bulkhead: another worker is handling an upload right now (its slot held in the shared cache)."""
+    from django.core.cache import cache
+
+    from governance.views import verification as views
+
+    keys = [f"governance:verify:slot:{n}" for n in range(views.UPLOAD_SLOTS)]
+    for key in keys:
+        cache.add(key, 1, timeout=30)
+    try:
+        response = upload(visitor, flip_one_byte(signed), follow=False)
+    finally:
+        cache.delete_many(keys)
+
+    assert response.status_code == 503
+    assert "Många kontrollerar filer just nu" in response.content.decode()
+    assert not VerificationRequest.objects.exists()
+    assert upload(visitor, flip_one_byte(signed), follow=False).status_code == 302  # free again
+
+
 # --- rate limit per client ----------------------------------------------------------------------------------
 
 
