@@ -336,9 +336,9 @@ def main() -> None:
         )
     sizes = ", ".join(f"{k} {len(v) / 1024:.0f} KB" for k, v in attacks.items())
     body = (
-        f"A logged-in person (the demo processledare) loads a proposal page, rendered every time, "
-        f"while {CLIENTS} anonymous clients – each from its own loopback address – start uploading at "
-        f"the same instant and keep uploading for {SECONDS} s. Target: the person's p95 ≤ "
+        f"A logged-in person (the demo processledare) loads a proposal page, rendered every time (page cache "
+        f"off), for {SECONDS} s, while {CLIENTS} anonymous clients – each from its own loopback address – "
+        f"upload at the same instant, every {INTERVAL:.0f} s. Target: the person's p95 ≤ "
         f"{TARGET_RATIO:.0f} × idle. gunicorn {WORKERS} sync workers + a Celery worker (concurrency 2), "
         "Redis, PostgreSQL; "
         f"production settings. Files: {sizes}.\n\n"
@@ -346,7 +346,9 @@ def main() -> None:
         + f"\n\nAfter the run: {jobs} (verification requests by status and by verdict). 302 = stored and "
         "queued for the job; 400 = refused by the pre-check; 413 = refused before the body was read "
         '("reset": the client saw the connection closed while still sending); 429 = the client\'s rate '
-        "limit; 503 = the queue of waiting checks is full."
+        "limit; 503 = the one upload slot was busy (another client's upload was being handled) or the queue "
+        "of waiting checks was full. Before issue 14 the probe's 10 MB file was parsed in the request: four "
+        "at once held four web workers 23–31 s at ~1 GB each and /healthz waited 24 s."
     )
     write_section("verify-load", "Verification page under attack (bench/verify_load.py)", body)
 
