@@ -1,9 +1,14 @@
 """Celery tasks of governance: closing expired votes (beat), rendering minutes and decision documents.
-The two rendering jobs are durable job kinds (registered in apps.py, swept by samverkan.jobs)."""
+The two rendering jobs and the check of a verification upload are durable job kinds (registered in apps.py,
+swept by samverkan.jobs)."""
+
+import logging
 
 from celery import shared_task
 
 from .services import close_expired_votes, minutes_pdf_failed, minutes_render_pdf
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="governance.close_expired_votes")
@@ -79,5 +84,9 @@ def verify_upload(self, request_id: int) -> str:
     try:
         return verification_run(request_id=request_id)
     except SoftTimeLimitExceeded:
+        verification_failed(request_id=request_id)
+        return "failed"
+    except Exception:  # a bug or a broken child: the visitor gets a verdict, never a page that waits forever
+        logger.exception("Verification request %s failed", request_id)
         verification_failed(request_id=request_id)
         return "failed"

@@ -7,6 +7,7 @@ validation runs in a child process with hard limits; uploads are limited per cli
 from __future__ import annotations
 
 import io
+import sys
 import time
 import uuid
 from datetime import timedelta
@@ -304,6 +305,18 @@ def test_a_job_lost_too_often_gives_up_with_a_verdict(signed):
     request.refresh_from_db()
     assert (request.status, request.verdict) == (VerificationStatus.DONE, "refused")
     assert bytes(request.data) == b""
+
+
+def test_a_child_that_cannot_even_start_gives_a_verdict_not_a_waiting_page(signed, monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")  # a broken installation
+    data = flip_one_byte(signed)
+    request = VerificationRequest.objects.create(data=data, sha256="-", size=len(data))
+
+    verify_upload(request.pk)
+
+    request.refresh_from_db()
+    assert (request.status, request.verdict) == (VerificationStatus.DONE, "refused")
+    assert "Filen kunde inte kontrolleras" in request.message
 
 
 def test_pending_verifications_are_the_ones_the_sweep_must_queue_again():
