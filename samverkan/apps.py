@@ -12,7 +12,14 @@ class SamverkanConfig(AppConfig):
         from celery.signals import task_postrun
         from django.db.backends.signals import connection_created
 
-        from . import dashboard, navigation, pagecache, permissions
+        from . import dashboard, jobs, navigation, notifications, pagecache, permissions
+        from .tasks import send_notification_mail
+
+        jobs.register_job_kind(
+            "notification_mails",
+            task=send_notification_mail,
+            pending=lambda older_than: notifications.pending_notification_mails(older_than=older_than),
+        )
 
         connection_created.connect(pagecache.install, dispatch_uid="samverkan.pagecache")
         # Writes made in autocommit are bumped after the task or when a command's process ends (pagecache).
