@@ -3,16 +3,13 @@ view doing one query, measured in the same run (target: every page p95 ≤ 3 × 
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench10000 .venv/bin/python bench/load.py
 
-Measures in two modes (MODES): *served* – the page cache on, as when a person asks again for a page that has
-not changed; *rendered* – the page cache off, as for the first request after any change. Each mode starts
-gunicorn (production settings: DEBUG off, manifest static files, 2 sync workers – one per core of the
+Starts gunicorn (production settings: DEBUG off, manifest static files, 2 sync workers – one per core of the
 reference machine) on 127.0.0.1:$BENCH_PORT (default 8106) with the bench-only URL of the bare view
 (DJANGO_SETTINGS_MODULE=bench.settings), logs in as the demo processledare (session and CSRF cookies, as a
-browser), and
-runs `wrk` (Debian package "wrk") against every page: $BENCH_CONNECTIONS connections (default 4) for
-$BENCH_SECONDS seconds (default 10) each. The bare view is measured first and last; the ratio uses the
-faster mode's mean of the two. Total run time is about 3 minutes. Writes the "load" section of
-bench/results.md.
+browser), and runs `wrk` (Debian package "wrk") against every page: $BENCH_CONNECTIONS connections (default
+4) for $BENCH_SECONDS seconds (default 10) each. Every request renders its page from the database. The bare
+view is measured first and last; the ratio uses the mean of the two. Total run time is about 2 minutes.
+Writes the "load" section of bench/results.md.
 """
 
 from __future__ import annotations
@@ -66,7 +63,7 @@ def prepare(env: dict[str, str]) -> tuple[dict[str, str], str]:
         "import django; django.setup();"
         "from django.test import Client; from pages import pages, bench_user;"
         "c = Client(); c.force_login(bench_user());"
-        "c.get('/');"  # the CSRF cookie a browser has after its first page (the page cache keys by it)
+        "c.get('/');"  # the CSRF cookie a browser has after its first page
         "cookie = '; '.join(f'{k}={c.cookies[k].value}' for k in ('sessionid', 'csrftoken'));"
         "print(json.dumps({'cookie': cookie, 'pages': pages()}))"
     )
@@ -95,7 +92,7 @@ def wait_for_server(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer on {url}")
 
 
-def get(url: str, cookie: str) -> tuple[int, bytes, str, str]:
+def get(url: str, cookie: str) -> tuple[int, bytes, str]:
     request = urllib.request.Request(url, headers={"Cookie": cookie})
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -105,14 +102,9 @@ def get(url: str, cookie: str) -> tuple[int, bytes, str, str]:
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=60) as response:
-            return (
-                response.status,
-                response.read(),
-                response.geturl(),
-                response.headers.get("X-Page-Cache", ""),
-            )
+            return response.status, response.read(), response.geturl()
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), url, ""
+        return error.code, error.read(), url
 
 
 def wrk(url: str, cookie: str) -> dict:
@@ -137,17 +129,7 @@ def wrk(url: str, cookie: str) -> dict:
     return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
 
 
-MODES = {
-    # name: (PAGE_CACHE_SECONDS, what it means)
-    "served": (
-        "60",
-        "the page cache on (the default): the person asks again for a page that has not changed",
-    ),
-    "rendered": ("0", "the page cache off: every request renders the page from the database"),
-}
-
-
-def measure(env: dict[str, str], pages: dict[str, str], cookie: str, cached: bool) -> dict[str, dict]:
+def measure(env: dict[str, str], pages: dict[str, str], cookie: str) -> dict[str, dict]:
     """Start gunicorn with `env`, check every page, run wrk on each (the bare view first and last)."""
     base = f"http://127.0.0.1:{PORT}"
     server = subprocess.Popen(
@@ -172,13 +154,9 @@ def measure(env: dict[str, str], pages: dict[str, str], cookie: str, cached: boo
         targets = {"bare view (1 query)": "/_bench/bare/", **pages}
         for name, path in targets.items():
             for _ in range(3):  # warm every worker's caches and check it is the real page
-                status, body, _url, served = get(base + path, cookie)
+                status, body, _url = get(base + path, cookie)
             if status != 200:
                 raise SystemExit(f"{name} {path}: HTTP {status} – not measured\n{body[:500]!r}")
-            if path != "/_bench/bare/" and (served == "hit") != cached:
-                raise SystemExit(
-                    f"{name} {path}: X-Page-Cache {served!r}, expected {'hit' if cached else 'none'}"
-                )
         results: dict[str, dict] = {}
         for name in ["bare view (1 query)", *pages, "bare view (again)"]:
             results[name] = r = wrk(base + targets.get(name, "/_bench/bare/"), cookie)
@@ -201,45 +179,38 @@ def main() -> None:
     static_root = tempfile.mkdtemp(prefix="samverkan-bench-static-")
     env = server_env(static_root)
     pages, cookie = prepare(env)
-    by_mode: dict[str, dict[str, dict]] = {}
     try:
-        for mode, (seconds, meaning) in MODES.items():
-            print(f"-- {mode}: {meaning}", flush=True)
-            by_mode[mode] = measure({**env, "PAGE_CACHE_SECONDS": seconds}, pages, cookie, seconds != "0")
+        results = measure(env, pages, cookie)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
-    # The yardstick is the faster of the two bare-view measurements: with the page cache on, every request
-    # (the bare view's too) pays for the cache's session, person and generation lookups.
-    def mean(results, key):
+    def mean(key):
         return (results["bare view (1 query)"][key] + results["bare view (again)"][key]) / 2
 
-    bare_p95 = min(mean(results, "p95") for results in by_mode.values())
-    bare_rps = max(mean(results, "rps") for results in by_mode.values())
+    bare_p95 = mean("p95")
+    bare_rps = mean("rps")
     rows, missed = [], []
-    for mode, results in by_mode.items():
-        for name, r in results.items():
-            is_bare = name.startswith("bare view")
-            ratio = r["p95"] / bare_p95
-            if not is_bare and ratio > TARGET_RATIO:
-                missed.append(f"{name} ({mode})")
-            rows.append(
-                [
-                    mode,
-                    name,
-                    pages.get(name, "/_bench/bare/"),
-                    f"{r['rps']:.1f}",
-                    f"{r['p50']:.1f}",
-                    f"{r['p95']:.1f}",
-                    "–" if is_bare else f"{ratio:.1f}×",
-                    "–" if is_bare else f"{bare_rps / r['rps']:.1f}×",
-                    "–" if is_bare else ("met" if ratio <= TARGET_RATIO else "**missed**"),
-                    r["errors"],
-                ]
-            )
+    for name, r in results.items():
+        is_bare = name.startswith("bare view")
+        ratio = r["p95"] / bare_p95
+        if not is_bare and ratio > TARGET_RATIO:
+            missed.append(name)
+        rows.append(
+            [
+                name,
+                pages.get(name, "/_bench/bare/"),
+                f"{r['rps']:.1f}",
+                f"{r['p50']:.1f}",
+                f"{r['p95']:.1f}",
+                "–" if is_bare else f"{ratio:.1f}×",
+                "–" if is_bare else f"{bare_rps / r['rps']:.1f}×",
+                "–" if is_bare else ("met" if ratio <= TARGET_RATIO else "**missed**"),
+                r["errors"],
+            ]
+        )
+    load = _load_average()
     text = table(
         [
-            "mode",
             "page",
             "path",
             "req/s",
@@ -256,20 +227,22 @@ def main() -> None:
     print(text)
     summary = "All pages met the target." if not missed else "Target missed on: " + ", ".join(missed) + "."
     print(summary)
-    modes = "; ".join(f"*{mode}* – {meaning}" for mode, (_s, meaning) in MODES.items())
     write_section(
         "load",
         "Page latency under load (target: p95 ≤ 3 × a bare one-query view)",
-        f"{summary}\n\n{text}\n\nModes: {modes} (`PAGE_CACHE_SECONDS=0`, as after every change). "
+        f"{summary}\n\n{text}\n\nEvery request renders its page from the database. "
         f"Setup: gunicorn, {WORKERS} sync workers, DEBUG off, PostgreSQL "
         f"({from_db}; CONN_MAX_AGE = {os.environ.get('CONN_MAX_AGE') or '60 (default)'}); "
         f"`wrk` with {CONNECTIONS} connections for {SECONDS} s per page, logged in as the demo "
         "processledare (sees every proposal) with the session and CSRF cookies a browser has. The bare view "
         "(`/_bench/bare/`, bench-only URL) runs one query through the same middleware; it was measured first "
-        "and last in each mode; the ratios use the faster mode's mean of its two p95 values (with the page "
-        "cache on, the bare view also pays for the cache's lookups). Other work on the machine may add "
-        "noise.",
+        "and last; the ratios use the mean of its two p95 values. Load average (1/5/15 min) when the "
+        f"measurement ended: {load}; other work on the machine adds noise.",
     )
+
+
+def _load_average() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _database_size() -> str:

@@ -4,8 +4,7 @@
         postgres://postgres@127.0.0.1:5432/bench10000
 
 Each database is generated beforehand (bench/generate.py -n 100 / -n 10000). Every page is requested
-twice in-process with Django's test client as the demo processledare, with the page cache off; the second
-request is counted. Then twice more with the cache on, counting the second (served from the cache).
+twice in-process with Django's test client as the demo processledare; the second request is counted.
 Prints a table and writes the "queries" section of bench/results.md.
 """
 
@@ -25,7 +24,7 @@ def measure() -> dict:
 
     setup_django(ALLOWED_HOSTS="testserver,127.0.0.1,localhost")
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from pages import bench_user, extra_pages, pages
 
@@ -33,25 +32,19 @@ def measure() -> dict:
 
     client = Client()
     client.force_login(bench_user())
-    client.get("/")  # the CSRF cookie a browser has after its first page (the page cache keys by it)
+    client.get("/")  # the CSRF cookie a browser has after its first page
     result = {"proposals": Proposal.objects.count(), "pages": {}}
     for name, path in {**pages(), **extra_pages()}.items():
-        with override_settings(PAGE_CACHE_SECONDS=0):  # rendered: what the first view after a change costs
-            client.get(path)  # warm: content types, session, template loaders
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(path)
-                elapsed = time.perf_counter() - started
-            rendered = list(queries.captured_queries)  # read now: the next request empties the log
-        with override_settings(PAGE_CACHE_SECONDS=60):  # served again from the page cache
-            client.get(path)
-            with CaptureQueriesContext(connection) as served:
-                again = client.get(path)
+        client.get(path)  # warm: content types, session, template loaders
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - started
+        rendered = list(queries.captured_queries)
         result["pages"][name] = {
             "path": path,
             "status": response.status_code,
             "queries": len(rendered),
-            "served": len(served) if again.get("X-Page-Cache") == "hit" else None,
             "ms": round(elapsed * 1000, 1),
             "kb": round(len(response.content) / 1024, 1),
             "sql": [q["sql"][:300] for q in rendered],
@@ -93,8 +86,6 @@ def main() -> None:
                 f"{page['ms']} / {other.get('ms', '–')}",
                 f"{page['kb']} / {other.get('kb', '–')}",
                 f"{page['status']} / {other.get('status', '–')}",
-                f"{page['served'] if page['served'] is not None else 'not kept'} / "
-                f"{other.get('served') if other.get('served') is not None else 'not kept'}",
             ]
         )
     headers = [
@@ -105,7 +96,6 @@ def main() -> None:
         "time ms (single request)",
         "size kB",
         "HTTP",
-        "queries served from the page cache",
     ]
     text = table(headers, rows)
     print(text)
@@ -121,9 +111,7 @@ def main() -> None:
         "Query counts per page (target: equal at N = 100 and N = 10 000)",
         f"Target: equal counts. **{'Met' if not failed else 'Missed'}.** {verdict}\n\n{text}\n\n"
         "Counted with Django's test client in-process, as the demo processledare, who sees every proposal: "
-        "the second request of each page rendered with the page cache off (`PAGE_CACHE_SECONDS=0`, as the "
-        "first view after a change), and, in the last column, the second request with the cache on (session, "
-        "person, data generation). The SQL of the rendered runs is in `bench/queries-detail.json`.",
+        "the second request of each page. The SQL of the counted requests is in `bench/queries-detail.json`.",
     )
 
 

@@ -1,5 +1,3 @@
-import atexit
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,22 +7,7 @@ class SamverkanConfig(AppConfig):
     verbose_name = _("Samverkan")
 
     def ready(self):
-        from celery.signals import task_postrun
-        from django.db.backends.signals import connection_created
-
-        from . import dashboard, jobs, navigation, notifications, pagecache, permissions
-        from .tasks import send_notification_mail
-
-        jobs.register_job_kind(
-            "notification_mails",
-            task=send_notification_mail,
-            pending=lambda older_than: notifications.pending_notification_mails(older_than=older_than),
-        )
-
-        connection_created.connect(pagecache.install, dispatch_uid="samverkan.pagecache")
-        # Writes made in autocommit are bumped after the task or when a command's process ends (pagecache).
-        task_postrun.connect(pagecache.flush_all, dispatch_uid="samverkan.pagecache", weak=False)
-        atexit.register(pagecache.flush_at_exit)
+        from . import dashboard, navigation, permissions
 
         navigation.register(navigation.NavItem(_("Start"), "start", lambda user: True, order=0))
         navigation.register(

@@ -79,12 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the Swedish lockout page
-    # Innermost, so that every middleware above also handles a page served from the cache.
-    "samverkan.pagecache.PageCacheMiddleware",
 ]
-# A signed-in person's page is served again from the cache until the data changes (samverkan.pagecache);
-# this is the longest a page that shows the time of day may be kept. 0 turns the cache off.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 ROOT_URLCONF = "samverkan.urls"  # the load benchmark's reference view lives in bench/settings.py
 WSGI_APPLICATION = "samverkan.wsgi.application"
@@ -187,7 +182,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # A page must not wait long for a cache that is down (samverkan.pagecache renders without it).
+            # A page must not wait long for a cache that is down.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
