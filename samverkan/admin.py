@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdmin
 
-from .models import Agreement, Organisation, RoleAssignment, User
+from . import notifications
+from .models import Agreement, Notification, Organisation, RoleAssignment, User
 
 
 @admin.register(User)
@@ -13,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "title")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "title", "language")}),
         (
             _("Behörighet"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -51,3 +54,56 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role", "agreement", "organisation"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The mail outbox: what was sent to whom, and the mail that failed (with the server's error), which the
+    administrator can send again. Read-only: notifications are written by notify() only."""
+
+    list_display = ["created_at", "user", "event", "subject", "mail_status", "mail_attempts", "last_error"]
+    list_filter = ["mail_status", "event"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "subject"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    actions = ["resend_mail"]
+    fields = [
+        "user",
+        "event",
+        "subject",
+        "body",
+        "link",
+        "created_at",
+        "read_at",
+        "mail_status",
+        "mail_attempts",
+        "mail_last_error",
+        "mail_last_attempt_at",
+        "mail_next_attempt_at",
+        "mail_sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("senaste fel"))
+    def last_error(self, obj):
+        return Truncator(obj.mail_last_error).chars(80)
+
+    @admin.action(description=_("Skicka igen"), permissions=["change"])
+    def resend_mail(self, request, queryset):
+        queued = notifications.notification_mail_resend(notifications=queryset)
+        if queued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d e-postmeddelande skickas igen.", "%(n)d e-postmeddelanden skickas igen.", queued
+                )
+                % {"n": queued},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, _("Bara misslyckade e-postmeddelanden kan skickas igen."), messages.WARNING
+            )
+
+    def has_add_permission(self, request):
+        return False

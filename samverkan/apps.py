@@ -7,7 +7,14 @@ class SamverkanConfig(AppConfig):
     verbose_name = _("Samverkan")
 
     def ready(self):
-        from . import dashboard, navigation, permissions
+        from . import dashboard, jobs, navigation, notifications, permissions
+        from .tasks import send_notification_mail
+
+        jobs.register_job_kind(
+            "notification_mails",
+            task=send_notification_mail,
+            pending=lambda older_than: notifications.pending_notification_mails(older_than=older_than),
+        )
 
         navigation.register(navigation.NavItem(_("Start"), "start", lambda user: True, order=0))
         navigation.register(

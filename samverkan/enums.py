@@ -26,3 +26,19 @@ class DecisionRule(models.TextChoices):
 class TieBreak(models.TextChoices):
     CHAIR_CASTING_VOTE = "chair", _("Ordförandens utslagsröst")
     REJECTED = "rejected", _("Lika röstetal innebär avslag")
+
+
+class Language(models.TextChoices):
+    """The languages a person can read the service and their e-mail in (settings.LANGUAGES)."""
+
+    SWEDISH = "sv", _("Svenska")
+    ENGLISH = "en", _("Engelska")
+
+
+class MailStatus(models.TextChoices):
+    """Where a notification's e-mail is in the outbox (samverkan/notifications.py)."""
+
+    PENDING = "pending", _("Väntar på att skickas")
+    SENT = "sent", _("Skickat")
+    FAILED = "failed", _("Misslyckades")
+    NOT_NEEDED = "not_needed", _("Ingen e-post")

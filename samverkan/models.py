@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import DecisionRule, OrganisationKind, Role, TieBreak
+from .enums import DecisionRule, Language, MailStatus, OrganisationKind, Role, TieBreak
 
 
 class UserManager(BaseUserManager):
@@ -44,6 +44,8 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-postadress"), unique=True)
     title = models.CharField(_("befattning"), max_length=120, blank=True)
+    # The language of their e-mail; set when they use the language switcher.
+    language = models.CharField(_("språk"), max_length=5, choices=Language.choices, default=Language.SWEDISH)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -244,21 +246,45 @@ class RoleAssignment(models.Model):
 
 
 class Notification(models.Model):
-    """What a person was told (also sent by e-mail); shown in the app until read."""
+    """What a person was told; shown in the app until read. It is also the mail outbox: the row is written
+    in the request and a durable job sends the e-mail (samverkan/notifications.py), recording the outcome
+    here so that a failed mail is visible to the administrator and can be sent again."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    event = models.CharField(max_length=60)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    link = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("mottagare"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(_("händelse"), max_length=60)
+    subject = models.CharField(_("ämne"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.CharField(_("länk"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    read_at = models.DateTimeField(_("läst"), null=True, blank=True)
+
+    # Rows from before the outbox existed are "not needed": the sweep must not mail them again.
+    mail_status = models.CharField(
+        _("e-poststatus"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    mail_attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    mail_last_error = models.TextField(_("senaste fel"), blank=True)
+    mail_last_attempt_at = models.DateTimeField(_("senaste försök"), null=True, blank=True)
+    mail_next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    mail_sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    # [{"filename", "content", "mimetype", "base64"}], e.g. a meeting's .ics invitation
+    mail_attachments = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("notis")
         verbose_name_plural = _("notiser")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            # the sweep: unsent mail (a partial index – nearly every row is "sent")
+            models.Index(
+                fields=["mail_status", "created_at"],
+                name="notification_mail_unsent",
+                condition=Q(mail_status__in=["pending", "failed"]),
+            ),
+        ]
 
     def __str__(self):
         return self.subject

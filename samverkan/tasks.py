@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.db import connection
 
-from . import jobs
+from . import jobs, notifications
 
 
 @shared_task(name="samverkan.ping")
@@ -34,3 +34,10 @@ def requeue_pending_jobs_by_old_name(older_than_seconds: float | None = None) ->
     """The sweep's name before it covered every app: a beat entry or a message sent before the rename still
     runs the one sweep instead of failing as an unregistered task."""
     return requeue_pending_jobs(older_than_seconds)
+
+
+@shared_task(name="samverkan.send_notification_mail")
+def send_notification_mail(notification_id: int) -> None:
+    """Send one notification's e-mail from the outbox (samverkan/notifications.py). Idempotent: a mail
+    already sent is not sent again; a failure is recorded on the row and retried by the sweep."""
+    notifications.notification_mail_send(notification_id=notification_id)

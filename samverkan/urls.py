@@ -38,7 +38,7 @@ urlpatterns = [
     path("avtal/", views.agreement_list, name="agreement_list"),
     path("avtal/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),  # Django's, also kept on the user
     path("admin/", admin.site.urls),
 ]
 

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
-from . import dashboard, health, permissions, selectors
+from . import dashboard, health, permissions, selectors, services
+from .enums import Language
 from .forms import GuardedPasswordChangeForm
 from .models import Agreement
 
@@ -77,3 +79,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "fel", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def set_language(request):
+    """Django's language switcher; a logged-in person's choice is also kept on them, for their e-mail."""
+    response = django_set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    if request.user.is_authenticated and language in Language.values:
+        services.user_set_language(user=request.user, language=language)
+    return response

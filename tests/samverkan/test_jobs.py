@@ -23,10 +23,11 @@ from governance.models import Minutes
 from reports.periods import Quarter
 from reports.services import report_request
 from samverkan import jobs
+from samverkan.notifications import notify
 from samverkan.tasks import ping, requeue_pending_jobs
 from tests.factories.applications import ProposalFactory
 from tests.factories.governance import AgendaItemFactory, MeetingFactory, steering_member
-from tests.factories.samverkan import AgreementFactory
+from tests.factories.samverkan import AgreementFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["samverkan", "applications", "governance", "budget", "followup", "reports"]
@@ -166,9 +167,16 @@ def _quarterly_report() -> int:
     return report.pk
 
 
+def _notification_mail() -> int:
+    proposal = ProposalFactory()
+    [notification] = notify("proposal_team_added", to=[UserFactory()], context={"proposal": proposal})
+    return notification.pk
+
+
 PENDING_WORK = {
     "decision_documents": _decision_document,
     "minutes_pdfs": _minutes_pdf,
+    "notification_mails": _notification_mail,
     "quarterly_reports": _quarterly_report,
     "verifications": _verification,
 }
@@ -194,6 +202,9 @@ def test_the_sweep_does_the_lost_work_of_each_job_kind(name, time_machine):
     pk = PENDING_WORK[name]()
     assert _still_pending(kind) == [pk]
     nothing = {k.name: 0 for k in jobs.job_kinds()}
+    # The maker's service may also have told people (decision → mails): those mails were lost the same way.
+    mails = len(_still_pending(_kind("notification_mails")))
+    expected = {**nothing, "notification_mails": mails, name: 1}
 
     # Fresh work is left to its own job for five minutes …
     assert requeue_pending_jobs.apply().get() == nothing
@@ -201,7 +212,7 @@ def test_the_sweep_does_the_lost_work_of_each_job_kind(name, time_machine):
 
     # … then the sweep queues it once (the job runs, eagerly here), and a second sweep finds nothing.
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=6))
-    assert requeue_pending_jobs.apply().get() == {**nothing, name: 1}
+    assert requeue_pending_jobs.apply().get() == expected
     assert _still_pending(kind) == []
     assert requeue_pending_jobs.apply().get() == nothing
 

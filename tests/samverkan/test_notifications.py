@@ -55,9 +55,10 @@ class Hostile:
         return 1
 
 
-def _names_read(event: str) -> set[str]:
+def _names_read(event: str, language: str = "sv") -> set[str]:
     """The top-level names the template reads ({{ x.y }}, {% if x %}, {% for a in x %}, filter arguments)."""
-    source = (TEMPLATES / f"{event}.txt").read_text()
+    folder = TEMPLATES if language == "sv" else TEMPLATES / language
+    source = (folder / f"{event}.txt").read_text()
     names = set()
     for tag in re.findall(r"{{(.*?)}}|{%(.*?)%}", source):
         code = re.sub(r'"[^"]*"', "", "".join(tag))
@@ -71,10 +72,16 @@ def test_every_notification_template_is_tested():
 
 
 @pytest.mark.parametrize("event", EVENTS)
+def test_every_notification_has_an_english_template_reading_the_same_values(event):
+    assert _names_read(event, "en") == _names_read(event)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("event", EVENTS)
 def test_hostile_text_is_verbatim_in_the_mail_and_escaped_in_the_app(
-    event, django_capture_on_commit_callbacks
+    event, language, django_capture_on_commit_callbacks
 ):
-    user = UserFactory(first_name=HOSTILE, last_name=HOSTILE)
+    user = UserFactory(first_name=HOSTILE, last_name=HOSTILE, language=language)
     context = {name: Hostile() for name in _names_read(event)}
 
     with django_capture_on_commit_callbacks(execute=True):
