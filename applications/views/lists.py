@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +21,8 @@ from .. import next_steps, permissions, selectors
 from ..enums import END_STATES
 from ..filters import PipelineFilterForm
 
+# "Mina ärenden" shows this many proposals per page; a researcher on many proposals pages through them.
+MY_PROPOSALS_PER_PAGE = 25
 # A column shows this many cards; the rest are one click away (the column's state as a filter).
 BOARD_COLUMN_LIMIT = 25
 
@@ -31,15 +34,17 @@ def my_proposals(request):
     user = request.user
     if not permissions.can_view_my_proposals(user):
         raise PermissionDenied
+    # The paginator slices the queryset, so the prefetches and the next step run for this page's rows only.
+    page = Paginator(selectors.my_proposals(user), MY_PROPOSALS_PER_PAGE).get_page(request.GET.get("sida"))
     rows = [
         {
             "proposal": proposal,
             "role": next_steps.team_role(proposal, user),
             "step": next_steps.step(proposal, user),
         }
-        for proposal in selectors.my_proposals(user)
+        for proposal in page
     ]
-    return render(request, "applications/my_proposals.html", {"rows": rows})
+    return render(request, "applications/my_proposals.html", {"rows": rows, "page": page})
 
 
 def _count_label(count: int) -> str:

@@ -173,6 +173,44 @@ def test_my_proposals_empty_state_offers_to_register_an_idea(client, world):
     assert "Registrera en ny idé" in html and reverse("applications:proposal_create") in html
 
 
+def _many_of_researcher(world, count):
+    return [proposal(world, title=f"Ärende nummer {i:03d}") for i in range(count)]
+
+
+def _my_proposals_queries(client, user) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(MY).status_code == 200
+    return len(queries)
+
+
+def test_my_proposals_queries_do_not_grow_with_proposals(client, world, django_assert_num_queries):
+    _many_of_researcher(world, 1)
+    client.force_login(world["researcher"])
+    client.get(MY)  # warm: session, content types
+    one = _my_proposals_queries(client, world["researcher"])
+    _many_of_researcher(world, 39)
+
+    with django_assert_num_queries(one):
+        response = client.get(MY)
+
+    assert response.content.decode().count('<th scope="row">') == 25
+
+
+def test_my_proposals_shows_25_per_page_and_links_to_the_next(client, world):
+    made = _many_of_researcher(world, 60)
+    client.force_login(world["researcher"])
+
+    first = client.get(MY).content.decode()
+    third = client.get(MY, {"sida": 3}).content.decode()
+
+    assert first.count('<th scope="row">') == 25
+    assert "60 ärenden" in first and "Sida 1 av 3" in first
+    assert 'href="?sida=2"' in first
+    assert third.count('<th scope="row">') == 10 and 'href="?sida=2"' in third
+    # Newest first: the last one made is on page 1, the first one made on the last page.
+    assert made[-1].title in first and made[0].title not in first and made[0].title in third
+
+
 @pytest.mark.parametrize("who", ["leader", "communicator"])
 def test_my_proposals_is_forbidden_without_researcher_or_officer_role(client, world, who):
     client.force_login(world[who])
