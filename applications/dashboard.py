@@ -20,17 +20,22 @@ def my_proposals_section(request) -> dashboard.Section | None:
     user = request.user
     if not permissions.can_view_my_proposals(user):
         return None
-    rows = []
-    for proposal in selectors.my_proposals(user).exclude(state__in=END_STATES):
-        step = next_steps.step(proposal, user)
-        if step.expected:
-            rows.append({"proposal": proposal, "step": step})
+    # Only the proposals shown are loaded and get their step computed; the rest are counted in SQL.
+    expected = (
+        selectors.my_proposals(user)
+        .exclude(state__in=END_STATES)
+        .filter(next_steps.expected_of_team_member(user))
+    )
+    rows = [
+        {"proposal": proposal, "step": next_steps.step(proposal, user)}
+        for proposal in expected[:SECTION_LIMIT]
+    ]
     if not rows:
         return None
     return dashboard.Section(
         _("Mina ärenden"),
         "applications/_dashboard_my_proposals.html",
-        {"rows": rows[:SECTION_LIMIT], "more": max(0, len(rows) - SECTION_LIMIT)},
+        {"rows": rows, "more": expected.count() - len(rows)},
         order=10,
     )
 

@@ -526,6 +526,21 @@ def test_next_step_for_end_states_expects_nothing(world):
         assert not next_steps.is_expected_of(p, world["researcher"])
 
 
+@pytest.mark.parametrize("who", ["researcher", "officer", "leader_on_team"])
+@pytest.mark.parametrize("state", list(S), ids=[state.value for state in S])
+def test_expected_filter_agrees_with_the_next_step(world, state, who):
+    """The start page filters in SQL; it must pick exactly the proposals whose step is the person's."""
+    user = world["leader"] if who == "leader_on_team" else world[who]
+    p = proposal(world, title="Ärende", state=state)
+    if who == "leader_on_team":
+        p.researchers.add(user)
+    p = Proposal.objects.get(pk=p.pk)
+
+    filtered = Proposal.objects.filter(next_steps.expected_of_team_member(user), pk=p.pk).exists()
+
+    assert filtered == (next_steps.is_expected_of(p, user) and state not in END_STATES)
+
+
 # --- start page ---------------------------------------------------------------------------------------------
 START = reverse("start")
 
@@ -570,6 +585,16 @@ def test_start_page_query_count_does_not_grow_with_proposals(client, world, who)
         html = client.get(START).content.decode()
     assert few == len(many)
     assert "Och " in html  # more than the section shows
+
+
+def test_start_page_shows_ten_of_the_researchers_proposals_and_counts_the_rest(client, world):
+    _many_of_researcher(world, 60)  # in dialog: the researcher's turn on every one
+    proposal(world, title="Avslutat ärende", state=S.CLOSED)
+
+    html = start_page(client, world["researcher"])
+
+    assert html.count("Gå vidare till pitch eller börja skriva ansökan") == 10
+    assert "Och 50 ärenden till." in html
 
 
 def test_unrelated_user_gets_403_and_no_sections(client):
