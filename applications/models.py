@@ -213,7 +213,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                 violation_error_message=_("Slutdatum måste ligga efter startdatum."),
             ),
         ]
-        indexes = [models.Index(fields=["agreement", "state"])]
+        indexes = [
+            models.Index(fields=["agreement", "state"]),
+            # The pipeline board's columns: the newest proposals of each state of an agreement.
+            models.Index(fields=["agreement", "state", "-updated_at", "-id"], name="proposal_board_column"),
+        ]
 
     def __str__(self):
         return self.title
