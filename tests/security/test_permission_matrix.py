@@ -191,6 +191,8 @@ ADMIN_EXPECTED: dict[str, dict[str, str]] = {
     "admin:axes_accessattempt_change": {"admin": "302 302"},
     "admin:axes_accesslog_add": {"admin": "403 403"},
     "admin:axes_accesslog_change": {"admin": "200 302"},
+    "admin:samverkan_notification_add": {"admin": "403 403"},  # the outbox is written by notify() only
+    "admin:samverkan_notification_change": {"admin": "200 302"},  # read-only; "Skicka igen" is an action
     "admin:axes_accessfailurelog_add": {"admin": "403 403"},
     "admin:axes_accessfailurelog_history": {"admin": "302 302"},
     "admin:axes_accessfailurelog_delete": {"admin": "302 302"},
