@@ -12,7 +12,7 @@ class BudgetConfig(AppConfig):
 
         from . import checks, permissions
         from .panels import budget_panel
-        from .views_economy import economy_section, project_panel
+        from .views.economy import economy_section, project_panel
 
         completeness.register(checks.budget_missing)
         panels.register(budget_panel)

@@ -16,9 +16,9 @@ from governance.enums import MeetingKind, MeetingStatus
 from governance.models import Meeting
 from samverkan.models import Agreement
 
-from . import permissions, selectors, services
-from .forms_economy import ActivityForm, MeetingChoiceForm, PlanForm, apply_errors
-from .models import ActivityPlan, PlanActivity
+from .. import permissions, selectors, services
+from ..forms.economy import ActivityForm, MeetingChoiceForm, PlanForm, apply_errors
+from ..models import ActivityPlan, PlanActivity
 
 
 def _agreement(request, pk, *, manage=False) -> Agreement:

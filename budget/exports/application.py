@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from samverkan.spreadsheets import new_workbook, workbook_bytes
 
-from .selectors import BudgetTable
+from ..selectors import BudgetTable
 
 KRONOR = '#,##0 "kr"'
 BOLD = Font(bold=True)

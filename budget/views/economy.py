@@ -20,9 +20,10 @@ from applications.models import Proposal
 from samverkan.models import Agreement
 from samverkan.templatetags.money import format_kr
 
-from . import charts, exports_economy, permissions, selectors, services
-from .enums import LineKind
-from .forms_economy import (
+from .. import charts, permissions, selectors, services
+from ..enums import LineKind
+from ..exports import economy as exports_economy
+from ..forms.economy import (
     NEW_LINE_ROWS,
     DisbursementForm,
     SpendingImportForm,

@@ -8,8 +8,8 @@ from openpyxl.styles import Font
 
 from samverkan.spreadsheets import new_workbook, workbook_bytes
 
-from .exports import BOLD, KRONOR, _heading_row, _widths
-from .selectors.economy import EconomyOverview, Figures
+from ..selectors.economy import EconomyOverview, Figures
+from .application import BOLD, KRONOR, _heading_row, _widths
 
 
 def _figures(sheet, label_cells: list, figures: Figures, *, frame: bool = True, bold: bool = False) -> None:

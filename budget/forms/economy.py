@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.enums import WorkForm
 from applications.models import Proposal
 
-from .enums import LineKind
-from .models import BudgetLine
+from ..enums import LineKind
+from ..models import BudgetLine
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:

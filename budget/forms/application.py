@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .models import CellKey
+from ..models import CellKey
 
 CELL_NAME = re.compile(
     r"^c-(?P<year>\d{4})-(?P<category>[a-z_]+)-(?P<source>[a-z_]+)(?:-(?P<organisation>\d+))?$"

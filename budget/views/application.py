@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Proposal
 
-from . import exports, permissions, selectors, services
-from .forms import cells_from_post
+from .. import permissions, selectors, services
+from ..exports import application as exports
+from ..forms.application import cells_from_post
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,0 +1,2 @@
+"""Budget pages: the application budget (application.py), the agreement's economy (economy.py) and the
+verksamhetsplan (plans.py)."""
