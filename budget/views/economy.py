@@ -23,13 +23,8 @@ from samverkan.templatetags.money import format_kr
 from .. import charts, permissions, selectors, services
 from ..enums import LineKind
 from ..exports import economy as exports_economy
-from ..forms.economy import (
-    NEW_LINE_ROWS,
-    DisbursementForm,
-    SpendingImportForm,
-    apply_errors,
-    new_lines_from_post,
-)
+from ..forms import apply_errors
+from ..forms.economy import NEW_LINE_ROWS, DisbursementForm, SpendingImportForm, new_lines_from_post
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

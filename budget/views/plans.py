@@ -17,7 +17,8 @@ from governance.models import Meeting
 from samverkan.models import Agreement
 
 from .. import permissions, selectors, services
-from ..forms.economy import ActivityForm, MeetingChoiceForm, PlanForm, apply_errors
+from ..forms import apply_errors
+from ..forms.plans import ActivityForm, MeetingChoiceForm, PlanForm
 from ..models import ActivityPlan, PlanActivity
 
 
