@@ -16,8 +16,8 @@ from applications.services import TransitionRefused
 from applications.services.proposals import team_of
 from samverkan.models import Agreement
 
-from . import ics, permissions, selectors, services
-from .forms import (
+from .. import ics, permissions, selectors, services
+from ..forms import (
     EndDateForm,
     EventForm,
     GoalForm,
@@ -27,7 +27,7 @@ from .forms import (
     ReportForm,
     TreatForm,
 )
-from .models import DisseminationEvent, EffectGoal, FollowUpReport, ReportAttachment
+from ..models import DisseminationEvent, EffectGoal, FollowUpReport, ReportAttachment
 
 
 def _errors(error: ValidationError) -> str:
