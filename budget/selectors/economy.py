@@ -2,7 +2,7 @@
 per-year series for the charts, a project's drill-down and the verksamhetsplan's budget tables.
 
 Every figure is whole kronor (int) and every total is the sum of its parts. A fixed number of queries,
-however many projects (the overview aggregates in the database and groups in Python).
+however many projects (tally.py aggregates in the database; this module groups in Python).
 
 `as_of` makes a past quarter reproducible: commitments count from their decision's time and stop counting
 when released (correction, or the proposal lapsing/being withdrawn – read from its transition history);
@@ -16,54 +16,22 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.enums import ProposalState, WorkForm
-from applications.models import Proposal, ProposalTransition
+from applications.enums import WorkForm
+from applications.models import Proposal
 from samverkan.models import Agreement, Organisation
 from samverkan.templatetags.money import format_kr
 
 from ..enums import LineKind
-from ..models import BudgetFrame, BudgetLine, Commitment, Disbursement, FrameAmount, Spending
+from ..models import BudgetFrame, BudgetLine
+from .tally import RELEASED_STATES, Figures, Tally, year_tally  # noqa: F401 (RELEASED_STATES: services)
 
-# A commitment no longer holds money once its proposal is in one of these states.
-RELEASED_STATES = (ProposalState.LAPSED, ProposalState.WITHDRAWN)
 NO_MUNICIPALITY = "—"
 # A finished year in which less than this share of the granted money was spent is flagged.
 UNDER_SPENDING_PERCENT = 50
-
-
-@dataclass
-class Figures:
-    """frame − committed = remaining; committed includes the conditional (co-funding) part."""
-
-    frame: int = 0
-    committed: int = 0
-    conditional: int = 0
-    disbursed: int = 0
-    spent: int = 0
-
-    @property
-    def remaining(self) -> int:
-        return self.frame - self.committed
-
-    @property
-    def firm(self) -> int:
-        return self.committed - self.conditional
-
-    @property
-    def over_committed(self) -> bool:
-        return self.committed > self.frame
-
-    def add(self, other: Figures) -> None:
-        self.frame += other.frame
-        self.committed += other.committed
-        self.conditional += other.conditional
-        self.disbursed += other.disbursed
-        self.spent += other.spent
 
 
 @dataclass
@@ -153,91 +121,6 @@ class EconomyOverview:
         return total
 
 
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-
-
-def _live_commitments(agreement_id: int, until: datetime.datetime, *, proposal_id: int | None = None):
-    """The commitments counted at `until`: decided before it and not released by then (released_at, or
-    the proposal lapsing/being withdrawn before `until` according to its transition history). A queryset
-    without ordering, so callers can aggregate it in the database."""
-    released = ProposalTransition.objects.filter(
-        proposal_id=OuterRef("proposal_id"), target__in=RELEASED_STATES, at__lt=until
-    )
-    rows = Commitment.objects.filter(line__agreement_id=agreement_id, created_at__lt=until)
-    if proposal_id is not None:
-        rows = rows.filter(proposal_id=proposal_id)
-    return rows.filter(Q(released_at__isnull=True) | Q(released_at__gte=until), ~Exists(released)).order_by()
-
-
-def _still_conditional(until: datetime.datetime) -> Q:
-    """Co-funding stays conditional until the main funder's grant was recorded (before `until`)."""
-    firm = ProposalTransition.objects.filter(
-        proposal_id=OuterRef("proposal_id"), transition="main_funder_granted", at__lt=until
-    )
-    return Q(conditional=True) & ~Exists(firm)
-
-
-def _commitment_rows(agreement_id: int, until: datetime.datetime, *, proposal_id: int | None = None):
-    """Every commitment counted at `until` (of one proposal, if given), with whether it is still
-    conditional: one query. Yields (proposal_id, line_id, year, amount, conditional, pk)."""
-    rows = (
-        _live_commitments(agreement_id, until, proposal_id=proposal_id)
-        .annotate(
-            still_conditional=Case(
-                When(_still_conditional(until), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .values_list("proposal_id", "line_id", "year", "amount", "still_conditional", "pk")
-    )
-    for proposal_id_, line_id, year, amount, conditional, pk in rows:
-        yield proposal_id_, line_id, year, amount, bool(conditional), pk
-
-
-def _in_year(year: int, field_name: str):
-    """`field_name` for rows of `year`, NULL for other years: grouping by it gives one row per project
-    (or line) in the year and one row per other year, so the database does the summing."""
-    return Case(When(year=year, then=F(field_name)), default=Value(None))
-
-
-def _grouped_commitments(agreement_id: int, year: int, until: datetime.datetime, *, only_year: bool):
-    """(year, proposal_id, line_id, committed, conditional): per project and line for `year`, one row
-    (proposal and line None) per other year unless `only_year`. One query; rows grow with the year's
-    projects only."""
-    rows = _live_commitments(agreement_id, until)
-    if only_year:
-        rows = rows.filter(year=year)
-    return (
-        rows.annotate(in_year_proposal=_in_year(year, "proposal_id"), in_year_line=_in_year(year, "line_id"))
-        .values("year", "in_year_proposal", "in_year_line")
-        .annotate(
-            committed=Sum("amount"),
-            conditional=Sum(
-                Case(When(_still_conditional(until), then=F("amount")), default=Value(0)),
-                output_field=models.BigIntegerField(),
-            ),
-        )
-        .values_list("year", "in_year_proposal", "in_year_line", "committed", "conditional")
-        .order_by()
-    )
-
-
-def _grouped_sums(queryset, year: int, *, only_year: bool):
-    """(year, proposal_id or None, sum of amount): per project for `year`, per other year (unless
-    `only_year`)."""
-    if only_year:
-        queryset = queryset.filter(year=year)
-    return (
-        queryset.annotate(in_year_proposal=_in_year(year, "proposal_id"))
-        .values("year", "in_year_proposal")
-        .annotate(s=Sum("amount"))
-        .values_list("year", "in_year_proposal", "s")
-        .order_by()
-    )
-
-
 def _municipalities(proposals) -> dict[int, list[str]]:
     result = {}
     for proposal in proposals:
@@ -252,85 +135,7 @@ def _split(amount: int, parts: int) -> list[int]:
     return [share + (1 if index < rest else 0) for index in range(parts)]
 
 
-@dataclass
-class _Tally:
-    """The agreement's figures for a year, summed in the database (six queries)."""
-
-    lines: list[BudgetLine]
-    frame_years: set[int]
-    line_figures: dict[int, Figures]
-    project_figures: dict[int, Figures]
-    project_lines: dict[int, set[int]]
-    per_year: dict[int, Figures]
-
-
-def _tally(agreement: Agreement, year: int, as_of: datetime.date, *, only_year: bool = False) -> _Tally:
-    """With `only_year`, the other years are left out (`per_year` then holds `year` alone)."""
-    until = _end_of(as_of)
-    lines = list(
-        BudgetLine.objects.filter(agreement=agreement).select_related("proposal").order_by("order", "pk")
-    )
-    frame_amounts = list(
-        FrameAmount.objects.filter(frame__agreement=agreement)
-        .values_list("frame__year", "line_id")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    )
-    frame_years = set(BudgetFrame.objects.filter(agreement=agreement).values_list("year", flat=True))
-    commitments = list(_grouped_commitments(agreement.pk, year, until, only_year=only_year))
-    disbursed = list(
-        _grouped_sums(
-            Disbursement.objects.filter(proposal__agreement=agreement, paid_on__lte=as_of),
-            year,
-            only_year=only_year,
-        )
-    )
-    spent = list(
-        _grouped_sums(
-            Spending.objects.filter(proposal__agreement=agreement, created_at__lt=until),
-            year,
-            only_year=only_year,
-        )
-    )
-
-    # Lines for the year: frame, committed.
-    line_figures = {line.pk: Figures() for line in lines}
-    for frame_year, line_id, amount in frame_amounts:
-        if frame_year == year:
-            line_figures[line_id].frame += amount
-    project_figures: dict[int, Figures] = defaultdict(Figures)
-    project_lines: dict[int, set[int]] = defaultdict(set)
-    per_year: dict[int, Figures] = defaultdict(Figures)
-    for frame_year, _line_id, amount in frame_amounts:
-        per_year[frame_year].frame += amount
-    for commit_year, proposal_id, line_id, amount, conditional in commitments:
-        per_year[commit_year].committed += amount
-        per_year[commit_year].conditional += conditional
-        if commit_year != year:
-            continue
-        line_figures[line_id].committed += amount
-        line_figures[line_id].conditional += conditional
-        project_figures[proposal_id].committed += amount
-        project_figures[proposal_id].conditional += conditional
-        project_lines[proposal_id].add(line_id)
-    # Disbursed and spent belong to the project's line(s): spread over the lines in proportion is
-    # unnecessary – a project is funded from one line per year; with several, the first carries it.
-    project_line_of: dict[int, int] = {pid: min(ids) for pid, ids in project_lines.items()}
-    for field_name, rows in (("disbursed", disbursed), ("spent", spent)):
-        for row_year, proposal_id, amount in rows:
-            setattr(per_year[row_year], field_name, getattr(per_year[row_year], field_name) + amount)
-            if row_year != year:
-                continue
-            figures = project_figures[proposal_id]
-            setattr(figures, field_name, getattr(figures, field_name) + amount)
-            line_id = project_line_of.get(proposal_id)
-            if line_id is not None:
-                target = line_figures[line_id]
-                setattr(target, field_name, getattr(target, field_name) + amount)
-    return _Tally(lines, frame_years, line_figures, project_figures, project_lines, per_year)
-
-
-def _areas(tally: _Tally, year: int) -> tuple[dict[str, AreaRow], Figures]:
+def _areas(tally: Tally, year: int) -> tuple[dict[str, AreaRow], Figures]:
     areas: dict[str, AreaRow] = {}
     for line in tally.lines:
         figures = tally.line_figures[line.pk]
@@ -387,7 +192,7 @@ def economy_overview(agreement: Agreement, year: int, as_of: datetime.date | Non
     its docstring for the fields). Query count is fixed (about eight) whatever the number of projects;
     the sums are done in the database, so the rows read grow with the year's projects only."""
     as_of = as_of or timezone.localdate()
-    tally = _tally(agreement, year, as_of)
+    tally = year_tally(agreement, year, as_of)
     areas, total = _areas(tally, year)
     project_figures, project_lines = tally.project_figures, tally.project_lines
 
@@ -475,7 +280,7 @@ def economy_summary(
     """What the start page shows of `economy_overview`: the same `total` and the first `warnings` of its
     warnings, in the same order, without reading every project (seven queries at most)."""
     as_of = as_of or timezone.localdate()
-    tally = _tally(agreement, year, as_of, only_year=True)
+    tally = year_tally(agreement, year, as_of, only_year=True)
     areas, total = _areas(tally, year)
     texts = _line_warnings(areas, year)[:warnings]
     if len(texts) < warnings:

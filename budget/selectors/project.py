@@ -11,7 +11,7 @@ from applications.models import Proposal
 
 from ..enums import CostCategory, LineKind
 from ..models import BudgetLine, Commitment, Disbursement, FrameAmount, Spending
-from .economy import _commitment_rows, _end_of
+from .tally import commitment_rows, end_of
 
 # --- a project's economy ---------------------------------------------------------------------------------
 
@@ -60,13 +60,13 @@ class ProjectEconomy:
 
 def project_economy(proposal: Proposal) -> ProjectEconomy:
     """A project's granted (per line and year), paid and spent money; fixed queries."""
-    until = _end_of(timezone.localdate())
+    until = end_of(timezone.localdate())
     commitments = list(
         Commitment.objects.filter(proposal=proposal)
         .select_related("line", "decision__meeting", "override_by")
         .order_by("year", "created_at")
     )
-    live = {row[5]: row for row in _commitment_rows(proposal.agreement_id, until, proposal_id=proposal.pk)}
+    live = {row[5]: row for row in commitment_rows(proposal.agreement_id, until, proposal_id=proposal.pk)}
     disbursements = list(Disbursement.objects.filter(proposal=proposal).order_by("paid_on", "pk"))
     spending = list(Spending.objects.filter(proposal=proposal).order_by("year", "category", "source"))
     base = list(
