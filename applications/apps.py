@@ -7,22 +7,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Ärenden")
 
     def ready(self):
-        from samverkan import navigation
+        from . import integration
 
-        from . import checks, completeness, dashboard, permissions
-
-        dashboard.register_sections()
-
-        completeness.register(checks.basics_missing)
-        completeness.register(checks.sections_missing)
-        navigation.register(
-            navigation.NavItem(
-                _("Mina ärenden"), "applications:my_proposals", permissions.can_view_my_proposals, 10
-            )
-        )
-        navigation.register(
-            navigation.NavItem(_("Pipeline"), "applications:pipeline", permissions.can_view_pipeline, 20)
-        )
-        navigation.register(
-            navigation.NavItem(_("Mallar"), "applications:template_list", permissions.can_view_pipeline, 70)
-        )
+        integration.register()

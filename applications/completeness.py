@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-_checks: list[Callable] = []
+from samverkan.registry import Registry
 
-
-def register(check: Callable) -> Callable:
-    if check not in _checks:
-        _checks.append(check)
-    return check
+checks: Registry[Callable] = Registry("applications.completeness")
+register = checks.register
 
 
 def missing(proposal) -> list[str]:
     messages: list[str] = []
-    for check in _checks:
+    for check in checks:
         messages.extend(check(proposal))
     return messages

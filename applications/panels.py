@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from samverkan.registry import Registry
+
 
 @dataclass
 class Panel:
@@ -15,15 +17,10 @@ class Panel:
     order: int = 100
 
 
-_providers: list[Callable] = []
-
-
-def register(provider: Callable) -> Callable:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+providers: Registry[Callable] = Registry("applications.panels")
+register = providers.register
 
 
 def panels_for(request, proposal) -> list[Panel]:
-    panels = [p for p in (provider(request, proposal) for provider in _providers) if p is not None]
+    panels = [p for p in (provider(request, proposal) for provider in providers) if p is not None]
     return sorted(panels, key=lambda p: p.order)

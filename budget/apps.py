@@ -7,17 +7,6 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Budget och ekonomi")
 
     def ready(self):
-        from applications import completeness, panels
-        from samverkan import dashboard, navigation
+        from . import integration
 
-        from . import checks, permissions
-        from .panels import budget_panel
-        from .views.economy import economy_section, project_panel
-
-        completeness.register(checks.budget_missing)
-        panels.register(budget_panel)
-        panels.register(project_panel)
-        navigation.register(
-            navigation.NavItem(_("Ekonomi"), "budget:economy", permissions.can_see_economy_anywhere, 50)
-        )
-        dashboard.register(economy_section)
+        integration.register()

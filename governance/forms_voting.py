@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Choice, DecisionKind
+from .extensions import decision_form_parts
 
 
 def choice_label(choice: str, *, cofunding: bool = False) -> str:
@@ -101,31 +102,12 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, years=(), budget_lines=None, **kwargs):
+    def __init__(self, *args, years=(), item=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = list(years)
-        self.has_budget = budget_lines is not None
-        if self.has_budget:
-            # The grant is committed against a line of the agreement's frame (budget app).
-            self.fields["budget_line"] = forms.ModelChoiceField(
-                label=_("Budgetpost som beslutet finansieras från"),
-                queryset=budget_lines,
-                required=False,
-                empty_label=_("Välj budgetpost"),
-            )
-            self.fields["budget_line"].label_from_instance = lambda line: line.label
-            self.fields["over_frame"] = forms.BooleanField(
-                label=_("Besluta över ramen (processledaren)"),
-                required=False,
-                help_text=_(
-                    "Kryssa i bara om beslutet medvetet överskrider budgetpostens ram; skälet protokollförs."
-                ),
-            )
-            self.fields["over_frame_reason"] = forms.CharField(
-                label=_("Skäl att besluta över ramen"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+        # Fields other apps add for the item (budget: the line the grant is committed against).
+        parts = (contribute(self, item) for contribute in decision_form_parts) if item is not None else ()
+        self.parts = [part for part in parts if part is not None]
         for year in self.years:
             self.fields[f"amount_{year}"] = forms.CharField(
                 label=_("Belopp %(year)s (kr)") % {"year": year},
@@ -156,13 +138,5 @@ class DecisionForm(forms.Form):
             "amounts": data["amounts"],
             "conditions": data.get("conditions", ""),
             "activity_goals": data.get("activity_goals", ""),
-            **(
-                {
-                    "budget_line": data.get("budget_line"),
-                    "over_frame": bool(data.get("over_frame")),
-                    "over_frame_reason": data.get("over_frame_reason", ""),
-                }
-                if self.has_budget
-                else {}
-            ),
+            "extra": {name: data.get(name) for part in self.parts for name in part.fields},
         }

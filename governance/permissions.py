@@ -9,7 +9,7 @@ from samverkan import permissions as core
 from samverkan.enums import Role
 
 from .enums import ItemKind, MeetingStatus, VoteStatus
-from .selectors import seat_of
+from .selectors import member_q, seat_of
 
 
 def _active(user) -> bool:
@@ -167,37 +167,6 @@ def can_see_meetings(user) -> bool:
     if not _active(user):
         return False
     return core.is_superuser(user) or core.has_any_role(user, *MEETING_ROLES) or is_presenter_anywhere(user)
-
-
-def member_q(user, prefix: str = ""):
-    """A Q matching meetings whose body the user sits in, by their active role assignments (the same rule as
-    selectors.members_of, evaluated in the database so lists need no query per meeting)."""
-    from django.db.models import Q
-
-    from .enums import BodyKind
-
-    q = Q(pk__in=[])
-    for grant in core.grants(user):
-        on_agreement = Q(**{f"{prefix}agreement_id": grant.agreement_id})
-        if grant.role == Role.STEERING_MEMBER:
-            q |= on_agreement & Q(**{f"{prefix}body__kind": BodyKind.STEERING_GROUP})
-        elif grant.role == Role.REVIEW_MEMBER:
-            q |= on_agreement & (
-                Q(**{f"{prefix}body__kind": BodyKind.JOINT_REVIEW})
-                | Q(
-                    **{
-                        f"{prefix}body__kind": BodyKind.REVIEW_GROUP,
-                        f"{prefix}body__municipality_id": grant.party_id,
-                    }
-                )
-                | Q(
-                    **{
-                        f"{prefix}body__kind": BodyKind.REVIEW_GROUP,
-                        f"{prefix}agreement__university_id": grant.party_id,
-                    }
-                )
-            )
-    return q
 
 
 def viewable_meetings_q(user):

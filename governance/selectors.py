@@ -8,11 +8,10 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Val
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan import permissions as core
 from samverkan.enums import OrganisationKind, Role
 from samverkan.models import RoleAssignment
 
-# permissions imports seat_of from here; importing the module (not names) keeps the cycle harmless.
-from . import permissions
 from .enums import BodyKind, ItemKind, MeetingKind, MeetingStatus, VoteStatus
 from .models import AgendaItem, Assessment, Ballot, Meeting, Recusal, Vote
 
@@ -56,6 +55,33 @@ def seat_of(meeting, user) -> Seat | None:
     if cache is None:
         cache = meeting._seats = {s.user_id: s for s in members_of(meeting)}
     return cache.get(user.pk)
+
+
+def member_q(user, prefix: str = ""):
+    """A Q matching meetings whose body the user sits in, by their active role assignments (the same rule as
+    selectors.members_of, evaluated in the database so lists need no query per meeting)."""
+    q = Q(pk__in=[])
+    for grant in core.grants(user):
+        on_agreement = Q(**{f"{prefix}agreement_id": grant.agreement_id})
+        if grant.role == Role.STEERING_MEMBER:
+            q |= on_agreement & Q(**{f"{prefix}body__kind": BodyKind.STEERING_GROUP})
+        elif grant.role == Role.REVIEW_MEMBER:
+            q |= on_agreement & (
+                Q(**{f"{prefix}body__kind": BodyKind.JOINT_REVIEW})
+                | Q(
+                    **{
+                        f"{prefix}body__kind": BodyKind.REVIEW_GROUP,
+                        f"{prefix}body__municipality_id": grant.party_id,
+                    }
+                )
+                | Q(
+                    **{
+                        f"{prefix}body__kind": BodyKind.REVIEW_GROUP,
+                        f"{prefix}agreement__university_id": grant.party_id,
+                    }
+                )
+            )
+    return q
 
 
 REVIEW_KINDS = (MeetingKind.REVIEW, MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW)  # Meeting.is_review
@@ -119,8 +145,8 @@ def meeting_todos(user, *, only_with_todos: bool = False) -> list[dict]:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return []
     now = timezone.now()
-    member_q = permissions.member_q(user)
-    meetings = list(_user_meetings(user, member_q, now, only_with_todos=only_with_todos))
+    seats_q = member_q(user)
+    meetings = list(_user_meetings(user, seats_q, now, only_with_todos=only_with_todos))
     return _todo_rows(user, meetings, now, only_with_todos=only_with_todos)
 
 
@@ -131,9 +157,9 @@ def meeting_todos_first(user, limit: int) -> tuple[list[dict], int]:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return [], 0
     now = timezone.now()
-    member_q = permissions.member_q(user)
+    seats_q = member_q(user)
     meetings = list(
-        _user_meetings(user, member_q, now, only_with_todos=True).annotate(
+        _user_meetings(user, seats_q, now, only_with_todos=True).annotate(
             todo_total=Window(expression=Count("pk"))
         )[:limit]
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .registry import Registry
+
 
 @dataclass
 class Section:
@@ -18,15 +20,10 @@ class Section:
     order: int = 100
 
 
-_providers: list[Callable] = []
-
-
-def register(provider: Callable) -> Callable:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+providers: Registry[Callable] = Registry("samverkan.dashboard")
+register = providers.register
 
 
 def sections_for(request) -> list[Section]:
-    sections = [s for s in (provider(request) for provider in _providers) if s is not None]
+    sections = [s for s in (provider(request) for provider in providers) if s is not None]
     return sorted(sections, key=lambda s: s.order)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from .registry import Registry
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,18 +18,13 @@ class NavItem:
     order: int = 100
 
 
-_items: list[NavItem] = []
-
-
-def register(item: NavItem) -> None:
-    if all(existing.url_name != item.url_name for existing in _items):
-        _items.append(item)
-        _items.sort(key=lambda i: i.order)
+items: Registry[NavItem] = Registry("samverkan.navigation", key=lambda i: i.url_name, order=lambda i: i.order)
+register = items.register
 
 
 def items_for(user, current_path: str = "") -> list[dict]:
     result = []
-    for item in _items:
+    for item in items:
         if item.visible(user):
             url = reverse(item.url_name)
             current = current_path == url or (url != "/" and current_path.startswith(url))

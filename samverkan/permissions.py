@@ -100,9 +100,21 @@ def can_list_agreements(user) -> bool:
         return False
     if is_superuser(user) or agreement_ids_with_role(user, *AGREEMENT_VIEW_ROLES):
         return True
-    from .selectors import guardian_agreement_ids
-
     return bool(guardian_agreement_ids(user))
+
+
+def guardian_agreement_ids(user) -> set[int]:
+    """Agreements shared with this person one by one (django-guardian), without a role."""
+    if getattr(user, "_samverkan_guardian_agreements", None) is None:
+        from guardian.shortcuts import get_objects_for_user
+
+        from .models import Agreement
+
+        qs = get_objects_for_user(
+            user, "samverkan.view_agreement", klass=Agreement, accept_global_perms=False, with_superuser=False
+        )
+        user._samverkan_guardian_agreements = set(qs.values_list("pk", flat=True))
+    return user._samverkan_guardian_agreements
 
 
 def can_use_admin(user) -> bool:

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from guardian.shortcuts import get_objects_for_user
 
 from . import permissions
 from .enums import Role
 from .models import Agreement, Organisation, RoleAssignment
-
-
-def guardian_agreement_ids(user) -> set[int]:
-    """Agreements shared with this person one by one (django-guardian), without a role."""
-    if getattr(user, "_samverkan_guardian_agreements", None) is None:
-        qs = get_objects_for_user(
-            user, "samverkan.view_agreement", klass=Agreement, accept_global_perms=False, with_superuser=False
-        )
-        user._samverkan_guardian_agreements = set(qs.values_list("pk", flat=True))
-    return user._samverkan_guardian_agreements
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -28,7 +17,7 @@ def agreements_for(user) -> QuerySet[Agreement]:
         return qs
     ids = permissions.agreement_ids_with_role(
         user, *permissions.AGREEMENT_VIEW_ROLES
-    ) | guardian_agreement_ids(user)
+    ) | permissions.guardian_agreement_ids(user)
     return qs.filter(pk__in=ids)
 
 

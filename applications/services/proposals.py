@@ -13,9 +13,10 @@ from samverkan.enums import Role
 from samverkan.models import Agreement, Organisation, RoleAssignment, User
 from samverkan.notifications import notify
 
-from .. import hooks, permissions
+from .. import permissions
 from ..enums import ProposalState, TemplateStage, WorkForm
 from ..models import ActivityGoal, Proposal, ProposalSection, ProposalTemplate, ProposalTransition
+from ..signals import proposal_transitioned
 
 TEAM_PERMS = ("applications.view_proposal", "applications.change_proposal")
 STALE_MESSAGE = "Ärendet har ändrats av någon annan – ladda om sidan."
@@ -367,7 +368,7 @@ def proposal_transition(
     ProposalTransition.objects.create(
         proposal=fresh, transition=name, source=source, target=fresh.state, by=by, comment=comment.strip()
     )
-    hooks.run(name, proposal=fresh, by=by, comment=comment.strip())
+    proposal_transitioned.send(Proposal, name=name, proposal=fresh, by=by, comment=comment.strip())
     context = {
         "proposal": fresh,
         "by": by,

@@ -220,16 +220,13 @@ def decision_recorded(
     override: bool = False,
     override_reason: str = "",
 ) -> list[Commitment]:
-    """Called by governance when a styrgrupp decision is created (same transaction): a grant or co-funding
-    decision with amounts commits them against `line`; a decided verksamhetsplan item freezes its plan.
+    """Called when a styrgrupp decision is created (same transaction, budget/integration.py): a grant or
+    co-funding decision with amounts commits them against `line`.
 
     Refusals raise ValidationError with a Swedish message; the decision is then not created either. When the
     agreement has no budget lines at all (no frame set up yet) nothing is committed."""
     from governance.enums import DecisionKind
 
-    from .plans import plan_decision_recorded
-
-    plan_decision_recorded(decision=decision)
     if decision.supersedes_id:
         Commitment.objects.filter(decision_id=decision.supersedes_id, released_at__isnull=True).update(
             released_at=timezone.now(),

@@ -14,6 +14,7 @@ from applications.services import proposal_transition
 
 from .. import permissions
 from ..enums import DecisionKind, VoteOutcome, VoteStatus
+from ..extensions import decision_recorded
 from ..models import AgendaItem, Decision, DecisionAmount, Vote
 from .voting import VotingError
 
@@ -59,9 +60,7 @@ def _create(
     by_acclamation: bool,
     supersedes: Decision | None = None,
     comment: str = "",
-    budget_line=None,
-    over_frame: bool = False,
-    over_frame_reason: str = "",
+    extra: dict | None = None,
 ) -> Decision:
     meeting = item.meeting
     _validate_amounts(kind, amounts)
@@ -86,13 +85,9 @@ def _create(
         for year, amount in sorted(amounts.items())
         if amount
     )
-    # Commit the amounts against the budget line (over-commitment refused unless overridden with a
-    # reason); a decided verksamhetsplan is frozen. Raises ValidationError: nothing is saved.
-    from budget.services import decision_recorded
-
-    decision_recorded(
-        decision=decision, by=by, line=budget_line, override=over_frame, override_reason=over_frame_reason
-    )
+    # Others react in this transaction (budget commits the amounts against its line and freezes a decided
+    # verksamhetsplan); a receiver's ValidationError refuses the decision and nothing is saved.
+    decision_recorded.send(Decision, decision=decision, by=by, extra=extra or {})
     from .documents import document_request
 
     document_request(decision)
@@ -125,9 +120,7 @@ def decision_from_vote(
     amounts: dict[int, int] | None = None,
     conditions: str = "",
     activity_goals: str = "",
-    budget_line=None,
-    over_frame: bool = False,
-    over_frame_reason: str = "",
+    extra: dict | None = None,
 ) -> Decision:
     """Record the decision a closed vote produced. An adopted motion gives the proposed decision; a
     rejected one gives avslag (for a closure item: back to active). No quorum gives no decision."""
@@ -157,9 +150,7 @@ def decision_from_vote(
         activity_goals=activity_goals,
         vote=vote,
         by_acclamation=False,
-        budget_line=budget_line,
-        over_frame=over_frame,
-        over_frame_reason=over_frame_reason,
+        extra=extra,
     )
 
 
@@ -173,9 +164,7 @@ def decision_by_acclamation(
     amounts: dict[int, int] | None = None,
     conditions: str = "",
     activity_goals: str = "",
-    budget_line=None,
-    over_frame: bool = False,
-    over_frame_reason: str = "",
+    extra: dict | None = None,
 ) -> Decision:
     """The chair declares the decision "enligt förslag" when no member asks for a vote; minuted as such."""
     if not permissions.can_decide(by, item.meeting):
@@ -195,9 +184,7 @@ def decision_by_acclamation(
         activity_goals=activity_goals,
         vote=None,
         by_acclamation=True,
-        budget_line=budget_line,
-        over_frame=over_frame,
-        over_frame_reason=over_frame_reason,
+        extra=extra,
     )
 
 

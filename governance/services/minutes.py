@@ -34,6 +34,7 @@ from samverkan.templatetags.money import format_kr
 
 from .. import permissions
 from ..enums import Choice, MeetingStatus, Perspective
+from ..extensions import minutes_decision_lines
 from ..models import AgendaItem, Assessment, Attendance, Ballot, Decision, Meeting, Minutes, Recusal, Vote
 from ..selectors import members_of
 
@@ -288,9 +289,8 @@ def _decision(decision: Decision) -> list[str]:
         lines.extend(f"{a.year}: {format_kr(a.amount)}" for a in amounts)
         if len(amounts) > 1:
             lines.append(f"Totalt: {format_kr(sum(a.amount for a in amounts))}")
-    from budget.selectors import decision_budget_lines
-
-    lines.extend(decision_budget_lines(decision))
+    for contributed in minutes_decision_lines:
+        lines.extend(contributed(decision))
     if decision.conditions or decision.activity_goals:
         lines.append("")
     if decision.conditions:

@@ -22,8 +22,8 @@ C, F = CostCategory, FundingSource
 
 
 def test_budget_check_is_registered_with_the_completeness_check():
-    assert budget_missing in completeness._checks
-    assert budget_panel in panels._providers
+    assert budget_missing in completeness.checks
+    assert budget_panel in panels.providers
 
 
 def test_application_without_budget_misses_the_budget():

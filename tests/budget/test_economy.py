@@ -223,7 +223,12 @@ def test_over_commitment_is_refused_without_override_and_nothing_changes(agreeme
 
     with pytest.raises(ValidationError) as refused:
         decision_by_acclamation(
-            item=item, by=secretary, kind="grant", text="Bevilja.", amounts={2027: 300_000}, budget_line=pool
+            item=item,
+            by=secretary,
+            kind="grant",
+            text="Bevilja.",
+            amounts={2027: 300_000},
+            extra={"budget_line": pool},
         )
 
     text = plain(" ".join(refused.value.messages))
@@ -276,9 +281,7 @@ def test_override_by_a_chair_who_is_not_processledare_is_refused(agreement, pool
             kind="grant",
             text="Bevilja.",
             amounts={2027: 2_000_000},
-            budget_line=pool,
-            over_frame=True,
-            over_frame_reason="Viktigt.",
+            extra={"budget_line": pool, "over_frame": True, "over_frame_reason": "Viktigt."},
         )
     assert not Decision.objects.exists()
 

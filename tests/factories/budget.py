@@ -96,7 +96,5 @@ def grant(proposal, amounts, *, line=None, kind="grant", over_frame=False, reaso
         kind=kind,
         text="Styrgruppen beviljar ansökan.",
         amounts=amounts,
-        budget_line=line,
-        over_frame=over_frame,
-        over_frame_reason=reason,
+        extra={"budget_line": line, "over_frame": over_frame, "over_frame_reason": reason},
     )

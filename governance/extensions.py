@@ -1,0 +1,32 @@
+"""What governance announces and accepts from the apps above it (samverkan/registry.py).
+
+- `decision_recorded` (signal): a styrgrupp decision was created, sent inside its transaction with
+  `decision`, `by` and `extra` – the cleaned values of the decision-form parts other apps contributed (e.g.
+  budget: the line the grant is committed against). A receiver that raises ValidationError refuses the
+  decision: nothing is saved.
+- `decision_form_parts` (registry): `contribute(form, item) -> FormPart | None` adds fields to the decision
+  form for the item and names the template that renders them inside the form.
+- `minutes_decision_lines` (registry): `lines(decision) -> list[str]`, lines the minutes print under a
+  decision (e.g. budget: which budget line it was committed against).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.dispatch import Signal
+
+from samverkan.registry import Registry
+
+decision_recorded = Signal()
+
+
+@dataclass(frozen=True)
+class FormPart:
+    template: str  # included inside the decision form with `form`
+    fields: tuple[str, ...]  # the fields it added; their cleaned values reach decision_recorded as `extra`
+
+
+decision_form_parts: Registry[Callable] = Registry("governance.decision_form_parts")
+minutes_decision_lines: Registry[Callable] = Registry("governance.minutes_decision_lines")

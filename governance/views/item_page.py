@@ -1,0 +1,373 @@
+"""The agenda item page, shared by the beredning's views (review.py) and the styrgrupp's (voting.py): loading
+the item, everything the page shows – documents, assessments and their summary, the outcome, the vote's live
+status and the decision form – and rendering it, also with a bound form after a refused action."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from applications import permissions as proposal_permissions
+from applications.enums import ProposalState
+from samverkan.models import Organisation
+
+from .. import permissions, voting
+from ..enums import (
+    CRITERIA,
+    DecisionKind,
+    ItemKind,
+    MeetingKind,
+    Perspective,
+    ReviewOutcome,
+    VoteOutcome,
+    VoteStatus,
+)
+from ..forms_review import PERSPECTIVE_QUESTIONS, OutcomeForm
+from ..forms_voting import BallotForm, DecisionForm, RecusalForm, VoteOpenForm, choice_label
+from ..models import AgendaItem, Ballot, Meeting, Recusal, Vote
+from ..selectors import ASSESSED_KINDS, members_of
+
+VOTED_KINDS = (ItemKind.DECISION, ItemKind.CLOSURE, ItemKind.OTHER)
+
+
+def meeting_and_item(pk, item_pk) -> tuple[Meeting, AgendaItem]:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("agreement", "body", "chair", "secretary"), pk=pk
+    )
+    item = get_object_or_404(
+        AgendaItem.objects.select_related(
+            "proposal", "proposal__responsible_researcher", "proposal__responsible_officer"
+        ),
+        pk=item_pk,
+        meeting=meeting,
+    )
+    item.meeting = meeting
+    return meeting, item
+
+
+def viewable_item(request, pk, item_pk) -> tuple[Meeting, AgendaItem]:
+    meeting, item = meeting_and_item(pk, item_pk)
+    if not permissions.can_view_item(request.user, item):
+        raise PermissionDenied
+    return meeting, item
+
+
+def is_assessed(meeting, item) -> bool:
+    return meeting.is_review and item.kind in ASSESSED_KINDS
+
+
+def _stats(values) -> dict | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {
+        "n": len(values),
+        "mean": round(sum(values) / len(values), 1),
+        "min": min(values),
+        "max": max(values),
+    }
+
+
+def assessment_summary(assessments) -> list[dict]:
+    """Per perspective: mean and spread (min–max) of its two questions and of each of the nine criteria,
+    with the comments and proposed activity goals. Only submitted assessments count."""
+    summary = []
+    for perspective in Perspective:
+        rows = [a for a in assessments if a.perspective == perspective and a.submitted_at]
+        if not rows:
+            continue
+        questions = [
+            {"label": label, "stats": _stats(getattr(a, name) for a in rows)}
+            for name, label, _help in PERSPECTIVE_QUESTIONS[perspective]
+        ]
+        criteria = []
+        for number, label in CRITERIA:
+            scores = [c for a in rows for c in a.criteria.all() if c.criterion == number]
+            criteria.append(
+                {
+                    "number": number,
+                    "label": label,
+                    "stats": _stats(c.score for c in scores),
+                    "comments": [(c.assessment, c.comment) for c in scores if c.comment],
+                }
+            )
+        summary.append(
+            {
+                "perspective": perspective,
+                "label": perspective.label,
+                "count": len(rows),
+                "questions": questions,
+                "criteria": criteria,
+                "comments": [a for a in rows if a.comment],
+                "goals": [a for a in rows if a.proposed_goals],
+            }
+        )
+    return summary
+
+
+def item_context(request, meeting, item, **forms) -> dict:
+    """Everything the item page shows; the voting views re-render it with a bound form after an error."""
+    user = request.user
+    proposal = item.proposal
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "proposal": proposal,
+        "can_view_proposal": proposal is not None and proposal_permissions.can_view_proposal(user, proposal),
+        "attachments": list(proposal.attachments.all()) if proposal is not None else [],
+        "presenters": list(item.presenters.all()),
+        "is_member": permissions.is_member(user, meeting),
+        "is_officer": permissions.is_officer_of(user, meeting),
+        "assessed": is_assessed(meeting, item),
+        "voted": meeting.is_steering and item.kind in VOTED_KINDS,
+    }
+    if context["assessed"]:
+        assessments = list(
+            item.assessments.select_related("member", "party").prefetch_related("criteria").order_by("pk")
+        )
+        own = next((a for a in assessments if a.member_id == user.pk), None)
+        see_others = permissions.may_see_others_assessments(user, meeting, own)
+        submitted = [a for a in assessments if a.submitted_at]
+        context.update(
+            {
+                "own_assessment": own,
+                "can_assess": permissions.can_assess(user, item),
+                "see_others": see_others,
+                "submitted_count": len(submitted),
+                "summary": assessment_summary(submitted) if see_others else [],
+                "submitted_assessments": submitted if see_others else [],
+                "can_record_outcome": permissions.can_record_outcome(user, item) and not item.outcome,
+                "outcome_form": forms.get("outcome_form")
+                or OutcomeForm(
+                    initial={"goals": "\n".join(a.proposed_goals for a in submitted if a.proposed_goals)}
+                ),
+            }
+        )
+    if context["voted"]:
+        context.update(vote_context(request, meeting, item, **forms))
+        context.update(decision_context(request, meeting, item, **forms))
+    return context
+
+
+def render_item(request, meeting, item, *, status=200, **forms):
+    return render(
+        request, "governance/item_detail.html", item_context(request, meeting, item, **forms), status=status
+    )
+
+
+PARTY_OUTCOME = {
+    voting.YES: pgettext_lazy("voteringsresultat", "Bifall"),
+    voting.NO: pgettext_lazy("voteringsresultat", "Avslag"),
+    "tie": gettext_lazy("Lika röstetal"),
+    "tie-yes": gettext_lazy("Lika röstetal – bifall med ordförandens utslagsröst"),
+    "tie-no": gettext_lazy("Lika röstetal – avslag"),
+    voting.NO_QUORUM: gettext_lazy("Ej beslutsför"),
+}
+
+
+def vote_of(item) -> Vote | None:
+    return Vote.objects.filter(item=item).first()
+
+
+def is_cofunding(item) -> bool:
+    return item.proposal is not None and item.proposal.is_cofunding()
+
+
+def _parties(party_ids) -> list[Organisation]:
+    """The parties in the order of the minutes: the university first, then the municipalities by name."""
+    parties = Organisation.objects.filter(pk__in=set(party_ids))
+    return sorted(parties, key=lambda o: (not o.is_university, o.name))
+
+
+def _fingerprint(vote: Vote | None) -> str:
+    """What the live status shows changes only with these; the poll gets 204 (no swap) when they don't."""
+    if vote is None:
+        return "none"
+    ballots = list(vote.ballots.order_by("member_id").values_list("member_id", "changed_at"))
+    recusals = list(vote.recusals.order_by("member_id").values_list("member_id", flat=True))
+    raw = f"{vote.status}|{vote.closed_at}|{ballots}|{recusals}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def status_context(meeting, item, vote: Vote | None) -> dict:
+    """The live vote status. Until close: who has voted and who has not, per party – never how (the
+    choices are not even read). After close: the stored result per party and, if the vote was opened
+    with open ballots, each member's choice."""
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "vote": vote,
+        "fingerprint": _fingerprint(vote),
+        "poll": vote is None or vote.status != VoteStatus.CLOSED,
+    }
+    if vote is None or vote.status == VoteStatus.DRAFT:
+        return context
+    cofunding = is_cofunding(item)
+    recusals = list(
+        vote.recusals.select_related("member").order_by("member__last_name", "member__first_name")
+    )
+    context["recusals"] = recusals
+    if vote.status == VoteStatus.OPEN:
+        seats = members_of(meeting)
+        voted = set(vote.ballots.values_list("member_id", flat=True))
+        recused = {r.member_id for r in recusals}
+        groups = []
+        for party in _parties(s.party_id for s in seats):
+            party_seats = [s for s in seats if s.party_id == party.pk]
+            eligible = [s for s in party_seats if s.user_id not in recused]
+            groups.append(
+                {
+                    "party": party,
+                    "entitled": len(party_seats),
+                    "recused": len(party_seats) - len(eligible),
+                    "voted": [s.user for s in eligible if s.user_id in voted],
+                    "waiting": [s.user for s in eligible if s.user_id not in voted],
+                }
+            )
+        context.update(
+            {
+                "groups": groups,
+                "voted_count": sum(len(g["voted"]) for g in groups),
+                "eligible_count": sum(len(g["voted"]) + len(g["waiting"]) for g in groups),
+            }
+        )
+        return context
+    # Closed: everything from the stored result and snapshot, as it was at close.
+    result = vote.result or {}
+    snapshot = vote.snapshot or {}
+    parties = {p.pk: p for p in _parties(p["party_id"] for p in result.get("parties", []))}
+    rows = [
+        {
+            **p,
+            "party": parties.get(p["party_id"]),
+            "outcome_label": PARTY_OUTCOME.get(p["outcome"], p["outcome"]),
+        }
+        for p in result.get("parties", [])
+    ]
+    rows.sort(key=lambda r: (not r["party"].is_university, r["party"].name) if r["party"] else (True, ""))
+    names = {e["user_id"]: e["name"] for e in snapshot.get("entitled", [])}
+    open_ballots = []
+    if vote.open_ballots_after_close:
+        party_of = {e["user_id"]: e["party_id"] for e in snapshot.get("entitled", [])}
+        for ballot in vote.ballots.select_related("member").order_by(
+            "member__last_name", "member__first_name"
+        ):
+            open_ballots.append(
+                {
+                    "name": names.get(ballot.member_id) or ballot.member.get_full_name(),
+                    "party": parties.get(party_of.get(ballot.member_id)),
+                    "choice": choice_label(ballot.choice, cofunding=cofunding),
+                }
+            )
+    context.update(
+        {
+            "result": result,
+            "rows": rows,
+            "open_ballots": open_ballots,
+            "voted_count": len(snapshot.get("voted", [])),
+            "entitled_count": len(snapshot.get("entitled", [])),
+        }
+    )
+    return context
+
+
+def vote_context(request, meeting, item, **forms) -> dict:
+    """The item page's vote panel for this user."""
+    user = request.user
+    vote = vote_of(item)
+    is_member = permissions.is_member(user, meeting)
+    cofunding = is_cofunding(item)
+    own_ballot = own_recusal = None
+    if vote is not None and is_member:
+        own_ballot = Ballot.objects.filter(vote=vote, member=user).first()
+        own_recusal = Recusal.objects.filter(vote=vote, member=user).first()
+    status = vote.status if vote else VoteStatus.DRAFT
+    return {
+        "vote": vote,
+        "vote_status": status_context(meeting, item, vote),
+        "can_run_vote": permissions.can_run_vote(user, meeting),
+        "can_vote": is_member and status == VoteStatus.OPEN and own_recusal is None,
+        "can_recuse": is_member and status != VoteStatus.CLOSED and own_recusal is None,
+        "own_ballot": own_ballot,
+        "own_ballot_label": choice_label(own_ballot.choice, cofunding=cofunding) if own_ballot else "",
+        "own_recusal": own_recusal,
+        "open_form": forms.get("open_form") or VoteOpenForm(),
+        "ballot_form": forms.get("ballot_form")
+        or BallotForm(cofunding=cofunding, initial={"choice": own_ballot.choice if own_ballot else None}),
+        "recusal_form": forms.get("recusal_form") or RecusalForm(),
+    }
+
+
+def _years(proposal) -> list[int]:
+    if proposal is None or proposal.planned_start is None:
+        return []
+    end = proposal.planned_end or proposal.planned_start
+    return list(range(proposal.planned_start.year, end.year + 1))
+
+
+def _default_kind(item) -> str:
+    proposal = item.proposal
+    if proposal is not None and proposal.state == ProposalState.CLOSING:
+        return DecisionKind.CLOSE
+    if proposal is not None and proposal.is_cofunding():
+        return DecisionKind.COFUNDING
+    if proposal is not None:
+        return DecisionKind.GRANT
+    return DecisionKind.OTHER
+
+
+def _review_goals(item) -> str:
+    """The activity goals the beredning carried forward (prefill for the decision)."""
+    if item.proposal_id is None:
+        return ""
+    forwarded = (
+        AgendaItem.objects.filter(
+            proposal_id=item.proposal_id,
+            outcome=ReviewOutcome.FORWARD,
+            meeting__kind__in=[MeetingKind.REVIEW, MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW],
+        )
+        .exclude(outcome_goals="")
+        .order_by("-outcome_at")
+        .first()
+    )
+    return forwarded.outcome_goals if forwarded else ""
+
+
+def decision_form_for(item, data=None) -> DecisionForm:
+    kind = _default_kind(item)
+    title = item.proposal.title if item.proposal else item.title
+    texts = {
+        DecisionKind.GRANT: _("Styrgruppen beslutar att bevilja ansökan ”%(title)s”."),
+        DecisionKind.COFUNDING: _("Styrgruppen beslutar att bevilja medfinansiering till ”%(title)s”."),
+        DecisionKind.CLOSE: _("Styrgruppen godkänner resultaten och avslutar ”%(title)s”."),
+    }
+    initial = {
+        "kind": kind,
+        "text": texts[kind] % {"title": title} if kind in texts else "",
+        "activity_goals": _review_goals(item),
+    }
+    return DecisionForm(data, years=_years(item.proposal), initial=initial, item=item)
+
+
+def decision_context(request, meeting, item, **forms) -> dict:
+    vote = vote_of(item)
+    decisions = list(item.decisions.select_related("created_by", "supersedes").prefetch_related("amounts"))
+    can_decide = permissions.can_decide(request.user, meeting)
+    if vote is None or vote.status == VoteStatus.DRAFT:
+        mode = "acclamation" if not decisions else ""
+    elif vote.status == VoteStatus.OPEN:
+        mode = "wait"
+    elif vote.outcome == VoteOutcome.NO_QUORUM:
+        mode = "no_quorum"
+    else:
+        mode = "" if hasattr(vote, "decision") else "vote"
+    return {
+        "decisions": decisions,
+        "can_decide": can_decide,
+        "decision_mode": mode,
+        "decision_form": forms.get("decision_form") or (decision_form_for(item) if can_decide else None),
+    }
