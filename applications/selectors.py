@@ -6,9 +6,13 @@ count does not grow with the number of proposals. `next_steps.next_step` relies 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
 from samverkan import permissions as core
@@ -190,6 +194,51 @@ def responsible_people(user) -> QuerySet[User]:
     ).order_by("last_name", "first_name", "email")
 
 
+def pipeline_state_counts_and_version(user) -> tuple[dict[str, int], str]:
+    """The unfiltered pipeline's count per state and, from the same query, its version: the number of
+    proposals and the newest `updated_at` among them. Every service that changes a proposal (its team
+    included) saves `updated_at`, and a new or deleted proposal changes the count, so the version moves
+    whenever what the filter choices are built from moves."""
+    rows = (
+        pipeline_base(user)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"), last=Max("updated_at"))
+        .values_list("state", "n", "last")
+    )
+    counts = {state.value: 0 for state in ProposalState}
+    newest = None
+    for state, n, last in rows:
+        counts[state] = n
+        newest = last if newest is None or (last and last > newest) else newest
+    total = sum(counts.values())
+    version = f"{total}-{newest.timestamp() if newest else 0}"
+    return counts, version
+
+
+# The person filter's choices for a pipeline version; a new version makes a new key (the old one expires).
+PEOPLE_CHOICES_SECONDS = 3600
+
+
+def responsible_people_cached(user, version: str) -> QuerySet[User]:
+    """`responsible_people`, with the (costly: a scan of every proposal) list of who they are cached per
+    set of agreements and pipeline version (see pipeline_state_counts_and_version) – never a global
+    counter. The people themselves are read fresh by primary key, so a changed name shows at once. A
+    cache that is down costs the scan, never the page."""
+    agreement_ids = permissions.pipeline_agreement_ids(user)
+    scope = "all" if agreement_ids is None else ",".join(str(pk) for pk in sorted(agreement_ids))
+    key = f"applications:pipeline-people:{scope}:{version}"
+    ids = None
+    # The cache is an optimisation: Redis down must not stop the page.
+    with contextlib.suppress(Exception):
+        ids = cache.get(key)
+    if ids is None:
+        ids = list(responsible_people(user).values_list("pk", flat=True))
+        with contextlib.suppress(Exception):
+            cache.set(key, ids, PEOPLE_CHOICES_SECONDS)
+    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "email")
+
+
 # --- start page ---------------------------------------------------------------------------------------------
 
 
@@ -203,11 +252,102 @@ def submitted_for_check(user) -> QuerySet[Proposal]:
     )
 
 
-def first_per_state(qs: QuerySet[Proposal], limit: int) -> QuerySet[Proposal]:
+# What a board card shows (templates/applications/_pipeline_card.html) and nothing more: at 10 000 proposals
+# the wide rows (summaries, research questions) and a model instance per card cost more to read and build
+# than the cards show, so the cards are read as plain rows.
+CARD_VALUES = (
+    "pk",
+    "title",
+    "state",
+    "work_form",
+    "created_at",
+    "responsible_researcher__first_name",
+    "responsible_researcher__last_name",
+    "responsible_researcher__email",
+    "responsible_officer__first_name",
+    "responsible_officer__last_name",
+    "responsible_officer__email",
+)
+
+
+def card_rows(qs: QuerySet[Proposal]) -> QuerySet:
+    """The proposals as board card rows (dicts of CARD_VALUES), in the queryset's order; slice or page it,
+    then add the municipalities with `with_municipalities`."""
+    return qs.select_related(None).prefetch_related(None).values(*CARD_VALUES)
+
+
+def with_municipalities(rows: Iterable[dict]) -> list[dict]:
+    """Each row gets "municipalities": the names of its municipal organisations, by name – one query for
+    all rows."""
+    rows = list(rows)
+    names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    if names:
+        through = Proposal.municipal_organisations.through.objects
+        for proposal_id, name in (
+            through.filter(proposal_id__in=list(names))
+            .order_by("organisation__name")
+            .values_list("proposal_id", "organisation__name")
+        ):
+            names[proposal_id].append(name)
+    for row in rows:
+        row["municipalities"] = names[row["pk"]]
+    return rows
+
+
+def _ordering(qs: QuerySet[Proposal]) -> list[str]:
+    return list(qs.query.order_by or ("-updated_at", "-pk"))
+
+
+# Stands in for the column's state while the per-column query is compiled; replaced by the LATERAL
+# join's column in the SQL (never sent to the database).
+_STATE_MARK = "\x00board-column-state\x00"
+
+
+def _lateral_sql(qs: QuerySet[Proposal], limit: int, states: list[str]) -> tuple[str, list] | None:
+    """PostgreSQL: the ids of the first `limit` proposals of each state, one index scan per state –
+    `SELECT … FROM (VALUES …) s(state) CROSS JOIN LATERAL (… WHERE state = s.state ORDER BY … LIMIT n)`.
+    The per-column query is the filtered queryset itself, compiled by Django. None when the compiled SQL
+    cannot be taken apart safely (the caller then ranks with a window function)."""
+    column = (
+        qs.select_related(None)
+        .prefetch_related(None)
+        .filter(state=_STATE_MARK)
+        .order_by(*_ordering(qs))
+        .values("pk")[:limit]
+    )
+    sql, params = column.query.get_compiler(using=qs.db).as_sql()
+    pieces = sql.split("%s")
+    if len(pieces) != len(params) + 1 or list(params).count(_STATE_MARK) != 1:
+        return None
+    out, out_params = [pieces[0]], []
+    for param, piece in zip(params, pieces[1:], strict=True):
+        if param == _STATE_MARK:
+            out.append("board_states.state")
+        else:
+            out.append("%s")
+            out_params.append(param)
+        out.append(piece)
+    values = ", ".join("(%s)" for _ in states)
+    return (
+        f"SELECT board_column.* FROM (VALUES {values}) AS board_states(state) "
+        f"CROSS JOIN LATERAL ({''.join(out)}) AS board_column",
+        [*states, *out_params],
+    )
+
+
+def first_per_state(
+    qs: QuerySet[Proposal], limit: int, states: Iterable[str] | None = None
+) -> QuerySet[Proposal]:
     """The first `limit` proposals of each state in the queryset's order – what the board shows – in one
-    query: the database ranks the rows, so a pipeline of 10 000 proposals loads at most limit × states."""
-    order = qs.query.order_by or ("-updated_at", "-pk")
-    ordering = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in order]
+    query, so a pipeline of 10 000 proposals loads at most limit × states rows. On PostgreSQL a LATERAL
+    join reads each column's first rows from the index `proposal_board_column` and stops; elsewhere
+    (SQLite for `make run`) the database ranks narrow rows with ROW_NUMBER()."""
+    states = [str(s) for s in (states if states is not None else ProposalState.values)]
+    if connection.vendor == "postgresql" and states:
+        lateral = _lateral_sql(qs, limit, states)
+        if lateral is not None:
+            return qs.filter(pk__in=RawSQL(*lateral))
+    ordering = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in _ordering(qs)]
     rank = Window(RowNumber(), partition_by=[F("state")], order_by=ordering)
     # Rank narrow rows (the key, state and ordering fields), then load the whole card for the winners
     # only: ranking the wide rows of a 10 000-proposal pipeline sorted them all and spilled to disk.
@@ -215,6 +355,7 @@ def first_per_state(qs: QuerySet[Proposal], limit: int) -> QuerySet[Proposal]:
         qs.select_related(None)
         .prefetch_related(None)
         .order_by()
+        .filter(state__in=states)
         .annotate(board_rank=rank)
         .filter(board_rank__lte=limit)
         .values("pk")

@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from samverkan.spreadsheets import csv_cell
 
 from .. import next_steps, permissions, selectors
-from ..enums import END_STATES
+from ..enums import END_STATES, ProposalState, WorkForm
 from ..filters import PipelineFilterForm
+from ..models import Proposal
 
 # "Mina ärenden" shows this many proposals per page; a researcher on many proposals pages through them.
 MY_PROPOSALS_PER_PAGE = 25
-# A column shows this many cards; the rest are one click away (the column's state as a filter).
-BOARD_COLUMN_LIMIT = 25
+# A column shows this many cards; "Visa fler" loads as many again, and "Visa alla" opens the state's pages.
+BOARD_COLUMN_LIMIT = 12
+# The pipeline filtered to one state ("Visa alla") shows this many cards per page.
+STATE_PAGE_SIZE = 25
 
 
 @require_GET
@@ -51,58 +57,167 @@ def _count_label(count: int) -> str:
     return ngettext("%(n)d ärende", "%(n)d ärenden", count) % {"n": count}
 
 
-def _board(proposals, counts: dict[str, int], *, show_all: bool) -> dict:
-    """A column per state: the lifecycle in order, then the end states (shown collapsed)."""
-    limit = None if show_all else BOARD_COLUMN_LIMIT
-    # Load only the cards shown (the counts come from state_counts): 10 000 proposals must not be fetched
-    # to show 25 per column.
-    groups = selectors.group_by_state(
-        proposals if limit is None else selectors.first_per_state(proposals, limit)
-    )
-    columns = []
-    for state in [*selectors.LIFECYCLE_STATES, *END_STATES]:
-        cards = groups[state.value]
-        ended = state in END_STATES
-        columns.append(
-            {
-                "state": state.value,
-                "label": state.label,
-                "count": counts[state.value],
-                "count_label": _count_label(counts[state.value]),
-                "cards": cards[:limit],
-                "hidden": max(0, counts[state.value] - limit) if limit else 0,
-                "ended": ended,
-                "first_ended": state == END_STATES[0],
-            }
+class _CountedPaginator(Paginator):
+    """A paginator told the count the board already has (state_counts), instead of counting again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _card_labels() -> dict:
+    return {
+        "work_form": _("Arbetsform"),
+        "municipality": _("Kommun"),
+        "researcher": _("Forskare"),
+        "officer": _("Tjänsteperson"),
+        "missing": _("Saknas"),
+    }
+
+
+def _person_name(row: dict, prefix: str) -> str:
+    # As User.get_full_name, falling back to the e-mail address.
+    full = f"{row[prefix + 'first_name'] or ''} {row[prefix + 'last_name'] or ''}".strip()
+    return full or row[prefix + "email"] or ""
+
+
+def _cards(rows) -> list[dict]:
+    """What the cards show, computed here once from plain rows (selectors.card_rows): a template's
+    lookups, filters and gettext per card, and a model instance per card, cost more than the card's own
+    data when a board shows a hundred of them."""
+    rows = selectors.with_municipalities(rows)
+    # One reverse() for the board; each card's address differs only in its number.
+    marker = 999999999
+    url = reverse("applications:proposal_detail", args=[marker])
+    head, tail = url.split(str(marker))
+    return [
+        {
+            "title": row["title"],
+            "url": f"{head}{row['pk']}{tail}",
+            "reference": Proposal.reference.fget(SimpleNamespace(pk=row["pk"], created_at=row["created_at"])),
+            "work_form": WorkForm(row["work_form"]).label if row["work_form"] else "",
+            "municipalities": ", ".join(row["municipalities"]),
+            "researcher": _person_name(row, "responsible_researcher__"),
+            "officer": _person_name(row, "responsible_officer__"),
+        }
+        for row in rows
+    ]
+
+
+def _column(state, counts: dict[str, int], cards, *, next_from: int | None = None) -> dict:
+    count = counts[state.value]
+    return {
+        "state": state.value,
+        "label": state.label,
+        "count": count,
+        "count_label": _count_label(count),
+        "cards": cards,
+        # "Visa fler" loads the next cards from here (htmx); without JavaScript it opens the state's pages.
+        "next_from": next_from if next_from is not None and next_from < count else None,
+        "ended": state in END_STATES,
+        "first_ended": state == END_STATES[0],
+    }
+
+
+def _board(proposals, counts: dict[str, int], *, state: str | None, page_number) -> dict:
+    """A column per state: the lifecycle in order, then the end states (shown collapsed).
+
+    Without a state filter each column shows its first BOARD_COLUMN_LIMIT cards, read in one query (a
+    LATERAL … LIMIT per column on PostgreSQL); with one ("Visa alla") that state's column is paged,
+    STATE_PAGE_SIZE cards a page, and the other columns are empty."""
+    page = None
+    if state:
+        paginator = _CountedPaginator(
+            selectors.card_rows(proposals), STATE_PAGE_SIZE, count=counts.get(state, 0)
         )
-    ended_count = sum(counts[state.value] for state in END_STATES)
+        page = paginator.get_page(page_number)
+        groups = {state: _cards(page.object_list)}
+    else:
+        nonempty = [s for s, n in counts.items() if n]
+        rows = (
+            list(selectors.card_rows(selectors.first_per_state(proposals, BOARD_COLUMN_LIMIT, nonempty)))
+            if nonempty
+            else []
+        )
+        groups = {s: [] for s in counts}
+        for card, row in zip(_cards(rows), rows, strict=True):
+            groups[row["state"]].append(card)
+    columns = [
+        _column(
+            s,
+            counts,
+            groups.get(s.value, []),
+            next_from=None if state else BOARD_COLUMN_LIMIT,
+        )
+        for s in [*selectors.LIFECYCLE_STATES, *END_STATES]
+    ]
+    ended_count = sum(counts[s.value] for s in END_STATES)
     return {
         "columns": columns,
         "ended_count": ended_count,
         "ended_count_label": _count_label(ended_count),
         "total": sum(counts.values()),
+        "page": page,
+        "labels": _card_labels(),
     }
+
+
+def _more_cards(request, proposals, state: str):
+    """htmx "Visa fler": the next BOARD_COLUMN_LIMIT cards of one column, appended to it, and the column's
+    "Visa fler" link replaced (out of band) by one for the cards after those, or removed."""
+    try:
+        start = max(0, int(request.GET.get("fran", "")))
+    except ValueError:
+        start = BOARD_COLUMN_LIMIT
+    column = selectors.card_rows(proposals.filter(state=state))
+    # One row past the batch says whether there are more, without counting the column again.
+    cards = list(column[start : start + BOARD_COLUMN_LIMIT + 1])
+    more = len(cards) > BOARD_COLUMN_LIMIT
+    context = {
+        "labels": _card_labels(),
+        "column": {
+            "state": state,
+            "label": ProposalState(state).label,
+            "next_from": start + BOARD_COLUMN_LIMIT if more else None,
+            "cards": _cards(cards[:BOARD_COLUMN_LIMIT]),
+        },
+    }
+    response = render(request, "applications/_pipeline_more.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
 @login_required
 def pipeline(request):
     """The pipeline board: every proposal of the user's agreements in a column per state, filterable.
-    An htmx request from the filter form gets the board only (its URL is pushed, so it can be shared)."""
+    An htmx request from the filter form gets the board only (its URL is pushed, so it can be shared);
+    one from a column's "Visa fler" gets that column's next cards."""
     user = request.user
     if not permissions.can_view_pipeline(user):
         raise PermissionDenied
     form = PipelineFilterForm(request.GET, user=user)
+    htmx = getattr(request, "htmx", None)
+    more_state = request.GET.get("kolumn", "")
+    if htmx and more_state in ProposalState.values and not request.GET.get("state"):
+        return _more_cards(request, selectors.pipeline(user, form.filters()), more_state)
+    # The unfiltered counts carry the pipeline's version, which keys the cached person choices.
+    counts, version = selectors.pipeline_state_counts_and_version(user)
+    form.fields["person"].queryset = selectors.responsible_people_cached(user, version)
     filters = form.filters()
     proposals = selectors.pipeline(user, filters)
-    counts = selectors.state_counts(proposals)
+    if filters:
+        counts = selectors.state_counts(proposals)
     context = {
         "form": form,
         "ignored": form.ignored_messages(),
         "filtered": bool(filters),
-        **_board(proposals, counts, show_all="state" in filters),
+        **_board(proposals, counts, state=filters.get("state"), page_number=request.GET.get("sida")),
     }
-    htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
     template = "applications/_pipeline_board.html" if partial else "applications/pipeline.html"
     response = render(request, template, {**context, "partial": partial})

@@ -45,7 +45,8 @@ def test_full_column_shows_the_newest_cards_and_a_link_to_all(client):
 
     shown = re.findall(r"Inskickad (\d\d)", html)
     assert len(set(shown)) == BOARD_COLUMN_LIMIT
-    assert "Inskickad 27" in html and "Inskickad 00" not in html  # newest first; the oldest three hidden
+    newest = f"Inskickad {BOARD_COLUMN_LIMIT + 2:02d}"
+    assert newest in html and "Inskickad 00" not in html  # newest first; the oldest three hidden
     assert f"Visa alla {BOARD_COLUMN_LIMIT + 3} i Inskickad" in html
     assert "Idé 00" in html and "Idé 01" in html
     assert "Visa alla 2 i" not in html
@@ -62,9 +63,11 @@ def test_board_queries_do_not_grow_with_proposals(client, django_assert_num_quer
 
     with CaptureQueriesContext(connection) as few:
         client.get(PIPELINE)
+    expected = len(few)  # before the next request clears the connection's query log
     _proposals(agreement, ProposalState.SUBMITTED, BOARD_COLUMN_LIMIT + 5, "Fler")
     _proposals(agreement, ProposalState.IN_REVIEW, 5, "Beredning")
+    client.get(PIPELINE)  # the new pipeline version's person choices are cached once
 
-    with django_assert_num_queries(len(few)):
+    with django_assert_num_queries(expected):
         response = client.get(PIPELINE)
     assert response.status_code == 200
