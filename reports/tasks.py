@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from samverkan import jobs
+
 from .services import report_failed, report_generate, schedule_previous_quarter
 
 
@@ -11,25 +13,13 @@ def order_quarterly_reports() -> list[int]:
     return [report.pk for report in schedule_previous_quarter()]
 
 
-@shared_task(
-    bind=True,
-    name="reports.generate_quarterly_report",
-    autoretry_for=(OSError,),
-    max_retries=3,
-    retry_backoff=True,
-    retry_backoff_max=60,
-)
-def generate_quarterly_report(self, report_id: int) -> str:
-    """Generate one report. Idempotent (a finished report is left alone). A transient error (OSError: disk,
-    fonts, storage) is retried with backoff; after the last attempt, and for any other error, the report gets
-    status "failed" with a Swedish message that the page shows next to a retry button."""
-    try:
-        return report_generate(report_id=report_id).status
-    except OSError as exc:
-        if self.request.retries >= self.max_retries:
-            report_failed(report_id=report_id, error=str(exc) or exc.__class__.__name__)
-            return "failed"
-        raise
-    except Exception as exc:  # a bug or bad data: retrying will not help – say so on the page
-        report_failed(report_id=report_id, error=str(exc) or exc.__class__.__name__)
-        return "failed"
+def _report_failed(report_id: int, error: str) -> None:
+    report_failed(report_id=report_id, error=error)
+
+
+@jobs.durable_job(name="reports.generate_quarterly_report", on_give_up=_report_failed)
+def generate_quarterly_report(report_id: int) -> str:
+    """Generate one report; returns its status. Idempotent (a finished report is left alone). When the job
+    gives up (samverkan.jobs.durable_job) the report gets status "failed" with a Swedish message that the
+    page shows next to a retry button."""
+    return report_generate(report_id=report_id).status

@@ -26,6 +26,16 @@ from its AppConfig.ready():
 `pending(older_than)` returns the ids (a sliceable sequence, typically a `values_list` queryset in a stable
 order) of the work recorded before `older_than` whose job has not done it yet.
 
+Every job kind's task is made with the one decorator `durable_job` (a `DurableTask`; `register_job_kind`
+refuses any other task). It takes the id of the recorded work, retries transient errors (OSError: disk,
+fonts, storage) with backoff, and once it gives up – after the last retry, or at once for any other error,
+which retrying will not cure – calls the kind's `on_give_up(id, error)`, which records the failure on the
+object with a Swedish message the page shows (instead of "genereras…" forever):
+
+    @jobs.durable_job(name="governance.render_minutes_pdf", on_give_up=_minutes_failed)
+    def render_minutes_pdf(minutes_id: int) -> str:
+        return minutes_render_pdf(minutes_id=minutes_id)
+
 Without REDIS_URL tasks run eagerly in the web process; then `enqueue` simply runs the task.
 """
 
@@ -37,6 +47,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from celery import Task, shared_task
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -67,6 +78,66 @@ REQUEUE_AFTER = datetime.timedelta(minutes=5)
 REQUEUE_BATCH = 200  # per kind and sweep, so that a long outage is worked off without flooding the queue
 
 
+# What a durable job returns when it gave up (the failure is recorded on its object).
+GAVE_UP = "failed"
+
+
+class DurableTask(Task):
+    """The base of every durable job (made by `durable_job`): the task of each registered job kind."""
+
+    # Called as on_give_up(id, error) when the job gives up; records the failure on the object.
+    on_give_up: Callable[[int, str], None]
+
+    def give_up(self, pk: int, exc: Exception) -> str:
+        log.error("Job %s(%s) gave up after %s retries", self.name, pk, self.request.retries, exc_info=exc)
+        self.on_give_up(pk, str(exc) or type(exc).__name__)
+        return GAVE_UP
+
+
+def durable_job(
+    *,
+    name: str,
+    on_give_up: Callable[[int, str], None],
+    retry_for: tuple[type[Exception], ...] = (OSError,),
+    max_retries: int = 3,
+    **options,
+):
+    """Make `work(id)` the task of a durable job kind named `name` (register it with `register_job_kind`).
+
+    The work must be idempotent: the sweep, a retry or a late redelivery may run it again. An error in
+    `retry_for` is retried up to `max_retries` times with exponential backoff (at most a minute apart);
+    after the last retry, and at once for any other error, the job gives up: `on_give_up(id, error)` records
+    the failure on the object and the task returns GAVE_UP. It never raises, so an eagerly run job (no
+    REDIS_URL) cannot turn a request that was saved into a 500. `options` go to Celery (time limits)."""
+
+    def decorate(work: Callable[[int], object]) -> DurableTask:
+        def run(self: DurableTask, pk: int):
+            try:
+                return work(pk)
+            except retry_for as exc:
+                if self.request.retries < self.max_retries:
+                    raise  # Celery's autoretry queues the next attempt
+                return self.give_up(pk, exc)
+            except Exception as exc:  # a bug or bad data: retrying will not help – say so on the page
+                return self.give_up(pk, exc)
+
+        run.__name__, run.__qualname__ = work.__name__, work.__qualname__
+        run.__module__, run.__doc__ = work.__module__, work.__doc__
+        return shared_task(
+            bind=True,
+            base=DurableTask,
+            name=name,
+            on_give_up=staticmethod(on_give_up),
+            autoretry_for=retry_for,
+            max_retries=max_retries,
+            retry_backoff=True,
+            retry_backoff_max=60,
+            **options,
+        )(run)
+
+    return decorate
+
+
 @dataclass(frozen=True)
 class JobKind:
     """Durable work of one kind: `task(id)` does it (idempotently), `pending(older_than)` finds the ids of
@@ -82,7 +153,12 @@ _kinds: dict[str, JobKind] = {}
 
 def register_job_kind(name: str, *, task, pending: Callable[[datetime.datetime], Sequence[int]]) -> JobKind:
     """Make `task` a durable job kind that `enqueue` accepts and the sweep covers. Called from
-    AppConfig.ready(); registering the same kind again is harmless."""
+    AppConfig.ready(); registering the same kind again is harmless. The task must be made by
+    `durable_job`, so that every kind retries and records its failure the same way."""
+    if not isinstance(task, DurableTask):
+        raise ImproperlyConfigured(
+            f"Task {task.name} of job kind {name!r} is not made by samverkan.jobs.durable_job."
+        )
     for kind in _kinds.values():
         if kind.name != name and kind.task.name == task.name:
             raise ImproperlyConfigured(f"Task {task.name} is already registered as job kind {kind.name!r}.")

@@ -131,35 +131,57 @@ def notification_mail_send(*, notification_id: int) -> Notification | None:
         if notification is None or notification.mail_status not in (MailStatus.PENDING, MailStatus.FAILED):
             return notification
         now = timezone.now()
-        notification.mail_attempts += 1
-        notification.mail_last_attempt_at = now
         try:
             _message(notification).send()
         except Exception as exc:  # any failure of the mail server or its connection is a failed mail
-            log.warning(
-                "Mail for notification %s not sent (attempt %s): %r",
-                notification.pk,
-                notification.mail_attempts,
-                exc,
-            )
-            notification.mail_status = MailStatus.FAILED
-            notification.mail_last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            notification.mail_next_attempt_at = now + MAIL_RETRY_DELAY * 3 ** (notification.mail_attempts - 1)
+            _record_failed_attempt(notification, f"{type(exc).__name__}: {exc}", now=now)
         else:
+            notification.mail_attempts += 1
+            notification.mail_last_attempt_at = now
             notification.mail_status = MailStatus.SENT
             notification.mail_sent_at = now
             notification.mail_next_attempt_at = None
-        notification.save(
-            update_fields=[
-                "mail_status",
-                "mail_attempts",
-                "mail_last_error",
-                "mail_last_attempt_at",
-                "mail_next_attempt_at",
-                "mail_sent_at",
-            ]
-        )
+            notification.save(update_fields=MAIL_FIELDS)
         return notification
+
+
+MAIL_FIELDS = [
+    "mail_status",
+    "mail_attempts",
+    "mail_last_error",
+    "mail_last_attempt_at",
+    "mail_next_attempt_at",
+    "mail_sent_at",
+]
+
+
+def _record_failed_attempt(notification: Notification, error: str, *, now: datetime.datetime) -> None:
+    """One more attempt failed: the outbox shows the error and the sweep tries again after a growing pause."""
+    notification.mail_attempts += 1
+    notification.mail_last_attempt_at = now
+    log.warning(
+        "Mail for notification %s not sent (attempt %s): %s",
+        notification.pk,
+        notification.mail_attempts,
+        error,
+    )
+    notification.mail_status = MailStatus.FAILED
+    notification.mail_last_error = error[:2000]
+    notification.mail_next_attempt_at = now + MAIL_RETRY_DELAY * 3 ** (notification.mail_attempts - 1)
+    notification.save(update_fields=MAIL_FIELDS)
+
+
+@transaction.atomic
+def notification_mail_failed(*, notification_id: int, error: str) -> None:
+    """The mail job itself failed (not the mail server – that `notification_mail_send` records): count it as
+    a failed attempt, so that the administrator sees it and the sweep's pauses and limit apply."""
+    notification = (
+        Notification.objects.select_for_update()
+        .filter(pk=notification_id, mail_status__in=(MailStatus.PENDING, MailStatus.FAILED))
+        .first()
+    )
+    if notification is not None:
+        _record_failed_attempt(notification, error, now=timezone.now())
 
 
 def pending_notification_mails(*, older_than: datetime.datetime) -> QuerySet[Notification]:

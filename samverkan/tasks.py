@@ -36,7 +36,15 @@ def requeue_pending_jobs_by_old_name(older_than_seconds: float | None = None) ->
     return requeue_pending_jobs(older_than_seconds)
 
 
-@shared_task(name="samverkan.send_notification_mail")
+def _notification_mail_failed(notification_id: int, error: str) -> None:
+    notifications.notification_mail_failed(notification_id=notification_id, error=error)
+
+
+# No retries of its own: a mail that could not be sent is retried by the sweep after a growing pause
+# (samverkan/notifications.py).
+@jobs.durable_job(
+    name="samverkan.send_notification_mail", on_give_up=_notification_mail_failed, retry_for=(), max_retries=0
+)
 def send_notification_mail(notification_id: int) -> None:
     """Send one notification's e-mail from the outbox (samverkan/notifications.py). Idempotent: a mail
     already sent is not sent again; a failure is recorded on the row and retried by the sweep."""

@@ -33,6 +33,7 @@ from governance.services.documents import (
 )
 from governance.services.verification import verify
 from governance.tasks import generate_decision_documents
+from samverkan import jobs
 from samverkan.models import Notification
 from tests.factories.applications import ProposalFactory, with_goals
 from tests.factories.governance import (
@@ -477,7 +478,7 @@ def test_failure_that_is_not_transient_marks_the_document_failed(world, decision
 
     result = generate_decision_documents.apply(args=[decision.pk])
 
-    assert result.failed()
+    assert result.get() == jobs.GAVE_UP  # recorded on the document, not raised
     document = DecisionDocument.objects.get(decision=decision)
     assert document.status == DocumentStatus.FAILED
     assert document.error.startswith("Dokumentet kunde inte skapas")
@@ -492,7 +493,7 @@ def test_transient_failure_that_persists_marks_the_document_failed(
 
     result = generate_decision_documents.apply(args=[decision.pk])
 
-    assert result.failed()
+    assert result.get() == jobs.GAVE_UP
     assert calls["n"] == 1 + generate_decision_documents.max_retries
     document = DecisionDocument.objects.get(decision=decision)
     assert document.status == DocumentStatus.FAILED

@@ -19,10 +19,12 @@ from django.utils import timezone
 from applications.enums import ProposalState
 from governance import services as governance_services
 from governance.enums import DecisionKind, MeetingKind
-from governance.models import Minutes
+from governance.models import DecisionDocument, Minutes, VerificationRequest
+from reports.models import QuarterlyReport
 from reports.periods import Quarter
 from reports.services import report_request
 from samverkan import jobs
+from samverkan.models import Notification
 from samverkan.notifications import notify
 from samverkan.tasks import ping, requeue_pending_jobs
 from tests.factories.applications import ProposalFactory
@@ -114,6 +116,16 @@ def test_enqueue_refuses_a_task_that_is_not_a_job_kind(db):
 def test_enqueue_on_commit_refuses_at_once_not_after_commit(db):
     with transaction.atomic(), pytest.raises(ImproperlyConfigured, match="register_job_kind"):
         jobs.enqueue_on_commit(ping, "x")
+
+
+def test_every_registered_job_kind_is_made_by_the_one_durable_job_decorator():
+    not_durable = [kind.name for kind in jobs.job_kinds() if not isinstance(kind.task, jobs.DurableTask)]
+    assert not_durable == []
+
+
+def test_a_task_not_made_by_durable_job_cannot_be_a_job_kind():
+    with pytest.raises(ImproperlyConfigured, match="durable_job"):
+        jobs.register_job_kind("pings", task=ping, pending=lambda older_than: [])
 
 
 def test_a_task_cannot_be_two_job_kinds():
@@ -236,3 +248,73 @@ def test_beat_runs_the_one_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["requeue-pending-jobs"]
     assert entry["task"] == requeue_pending_jobs.name == "samverkan.requeue_pending_jobs"
     assert entry["task"] in app.tasks
+
+
+# --- a job that keeps failing ends in its object's recorded failed state ----------------------------------
+# Per kind: what its job calls that can fail, and the (status, message) its object shows afterwards.
+
+
+def _fields(model, key: str, status: str, message: str):
+    """(status, message) of the object the job of id pk works on."""
+    return lambda pk: model.objects.filter(**{key: pk}).values_list(status, message).get()
+
+
+FAILURES = {
+    "decision_documents": (
+        "governance.services.documents.render_pdf",
+        _fields(DecisionDocument, "decision_id", "status", "error"),
+        ("failed", "Dokumentet kunde inte skapas: [Errno 28] No space left on device"),
+    ),
+    "minutes_pdfs": (
+        "governance.pdf.render_pdf",
+        _fields(Minutes, "pk", "pdf_status", "pdf_error"),
+        ("failed", "PDF:en kunde inte skapas ([Errno 28] No space left on device)"),
+    ),
+    "notification_mails": (
+        "samverkan.notifications.notification_mail_send",
+        _fields(Notification, "pk", "mail_status", "mail_last_error"),
+        ("failed", "No space left on device"),
+    ),
+    "quarterly_reports": (
+        "governance.pdf.render_pdf",
+        _fields(QuarterlyReport, "pk", "status", "error"),
+        ("failed", "Rapporten kunde inte skapas: [Errno 28] No space left on device"),
+    ),
+    "verifications": (
+        "governance.services.verification.verify",
+        _fields(VerificationRequest, "pk", "verdict", "message"),
+        ("refused", "Filen kunde inte kontrolleras"),
+    ),
+}
+
+
+def test_every_registered_job_kind_has_a_failure_for_the_give_up_test():
+    """A new job kind adds to FAILURES what its job calls and the failed state its object records."""
+    assert {kind.name for kind in jobs.job_kinds()} == set(FAILURES)
+
+
+@pytest.mark.parametrize("name", sorted(FAILURES))
+@pytest.mark.django_db
+def test_a_job_that_keeps_failing_records_the_failure_on_its_object_after_its_retries(name, monkeypatch):
+    from samverkan.celery import app
+
+    kind = _kind(name)
+    pk = PENDING_WORK[name]()
+    target, state, (failed_status, message) = FAILURES[name]
+    calls = {"n": 0}
+
+    def broken(*args, **kwargs):
+        calls["n"] += 1
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(target, broken)
+    # Let the eagerly applied job retry in-process as a worker would (the test settings propagate errors).
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+
+    result = kind.task.apply(args=[pk])
+
+    assert result.get() == jobs.GAVE_UP  # recorded on the object, not raised
+    assert calls["n"] == 1 + kind.task.max_retries
+    status, error = state(pk)
+    assert status == failed_status
+    assert message in error
