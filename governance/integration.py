@@ -1,4 +1,5 @@
-"""What governance adds to the rest of the app: navigation, start-page sections, proposal-page panels."""
+"""What governance adds to the apps below it (samverkan/registry.py): navigation, start-page sections,
+proposal-page panels and its durable jobs."""
 
 from __future__ import annotations
 
@@ -111,9 +112,13 @@ def documents_panel(request, proposal):
 
 def register():
     from applications import panels
-    from samverkan import dashboard, navigation
+    from samverkan import dashboard, jobs, navigation
 
     from . import permissions
+    from .services.documents import pending_document_decisions
+    from .services.minutes import pending_minutes_pdfs
+    from .services.verification import pending_verifications
+    from .tasks import generate_decision_documents, render_minutes_pdf, verify_upload
 
     navigation.register(
         navigation.NavItem(gettext_lazy("Möten"), "governance:meeting_list", permissions.can_see_meetings, 30)
@@ -127,3 +132,21 @@ def register():
     )
     dashboard.register(documents_section)
     panels.register(documents_panel)
+    # The one sweep (samverkan.jobs) queues again the jobs that never ran.
+    jobs.register_job_kind(
+        "decision_documents",
+        task=generate_decision_documents,
+        pending=lambda older_than: pending_document_decisions(older_than=older_than).values_list(
+            "pk", flat=True
+        ),
+    )
+    jobs.register_job_kind(
+        "minutes_pdfs",
+        task=render_minutes_pdf,
+        pending=lambda older_than: pending_minutes_pdfs(older_than=older_than).values_list("pk", flat=True),
+    )
+    jobs.register_job_kind(
+        "verifications",
+        task=verify_upload,
+        pending=lambda older_than: pending_verifications(older_than=older_than).values_list("pk", flat=True),
+    )

@@ -42,6 +42,10 @@ class Registry(Generic[T]):
         self._items.setdefault(self._key(item), item)
         return item
 
+    def unregister(self, key: Hashable) -> None:
+        """Remove the contribution with `key` (tests that register a contribution for one test)."""
+        self._items.pop(key, None)
+
     def get(self, key: Hashable) -> T | None:
         return self._items.get(key)
 

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from samverkan.registry import Registry
+
 
 @dataclass(frozen=True)
 class SectionSpec:
@@ -30,26 +32,26 @@ class SectionSpec:
     compute: Callable
 
 
-_sections: list[SectionSpec] = []
+# The report's order: portfolio first, then money, then follow-up and what was spread.
+ORDER = ["pipeline", "new", "meetings", "economy", "followup", "closures", "events", "kpis"]
+
+specs: Registry[SectionSpec] = Registry(
+    "reports.sections",
+    key=lambda spec: spec.key,
+    order=lambda spec: ORDER.index(spec.key) if spec.key in ORDER else len(ORDER),
+)
 
 
 def register(key: str):
     def decorator(function):
-        if all(spec.key != key for spec in _sections):
-            _sections.append(SectionSpec(key, function))
+        specs.register(SectionSpec(key, function))
         return function
 
     return decorator
 
 
-# The report's order: portfolio first, then money, then follow-up and what was spread.
-ORDER = ["pipeline", "new", "meetings", "economy", "followup", "closures", "events", "kpis"]
-
-
 def all_sections() -> list[SectionSpec]:
-    from . import integrations, portfolio  # noqa: F401  (they register their sections)
-
-    return sorted(_sections, key=lambda s: ORDER.index(s.key) if s.key in ORDER else len(ORDER))
+    return list(specs)
 
 
 def section(key: str, title: str, *, intro: str = "", facts=None, tables=None, charts=None) -> dict:

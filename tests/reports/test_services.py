@@ -116,10 +116,9 @@ def broken_section():
     def broken(agreement, quarter):
         raise ValueError("division med noll i testavsnittet")
 
-    report_sections.all_sections()
-    report_sections._sections.append(report_sections.SectionSpec("broken", broken))
+    report_sections.specs.register(report_sections.SectionSpec("broken", broken))
     yield
-    report_sections._sections[:] = [s for s in report_sections._sections if s.key != "broken"]
+    report_sections.specs.unregister("broken")
 
 
 def test_failure_shows_a_message_and_retry_succeeds(world, agreement, leader, run, broken_section, client):
@@ -131,7 +130,7 @@ def test_failure_shows_a_message_and_retry_succeeds(world, agreement, leader, ru
     page = client.get(f"/rapporter/{report.pk}/").content.decode()
     assert "division med noll i testavsnittet" in page and "Försök igen" in page
 
-    report_sections._sections[:] = [s for s in report_sections._sections if s.key != "broken"]
+    report_sections.specs.unregister("broken")
     again, started = run(agreement=agreement, quarter=Q2, by=leader)
     assert started and again.pk == report.pk
     assert again.status == ReportStatus.DONE and again.error == "" and again.runs == 2
