@@ -1,13 +1,11 @@
-"""Proposals (ärenden) and their lifecycle, templates (mallar), activity goals and attachments.
+"""Proposals (ärenden) and their lifecycle, with the applicant's section texts and activity goals.
 
 The lifecycle is one django-fsm-2 state machine on Proposal.state (DESIGN.md, "The proposal lifecycle").
-Transitions only change the state; conditions are pure methods; services (services.py) check permissions,
-run transitions atomically, write ProposalTransition rows and notify.
+Transitions only change the state; conditions are pure methods; services (services/) check permissions,
+run transitions atomically, write ProposalTransition rows (history.py) and notify.
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,8 +17,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from samverkan.models import Agreement, Organisation
 
-from . import completeness
-from .enums import PRE_DECISION_STATES, ProposalState, TemplateStage, WorkForm
+from .. import completeness
+from ..enums import PRE_DECISION_STATES, ProposalState, WorkForm
+from .templates import ProposalTemplate, TemplateSection
 
 S = ProposalState
 
@@ -29,71 +28,12 @@ def _permission(name: str):
     """The transition's permission callable, answered by the policy module (imported late: it imports us)."""
 
     def check(instance, user) -> bool:
-        from . import permissions
+        from .. import permissions
 
         return permissions.can_transition(user, instance, name)
 
     check.__name__ = f"may_{name}"
     return check
-
-
-# --- Templates (mallar) ------------------------------------------------------------------------------------
-
-
-class ProposalTemplate(models.Model):
-    """A versioned template for a stage (and work form). Edits create a new version; old versions stay,
-    so a proposal keeps the form it was created with."""
-
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="proposal_templates")
-    stage = models.CharField(_("skede"), max_length=20, choices=TemplateStage.choices)
-    work_form = models.CharField(
-        _("arbetsform"),
-        max_length=20,
-        choices=WorkForm.choices,
-        blank=True,
-        help_text=_("Tom = alla arbetsformer"),
-    )
-    title = models.CharField(_("rubrik"), max_length=200)
-    introduction = models.TextField(_("inledning"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    is_current = models.BooleanField(_("gällande"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-
-    class Meta:
-        verbose_name = _("mall")
-        verbose_name_plural = _("mallar")
-        ordering = ["agreement", "stage", "work_form", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "stage", "work_form"],
-                condition=Q(is_current=True),
-                name="one_current_template_per_stage_and_work_form",
-            ),
-            models.UniqueConstraint(
-                fields=["agreement", "stage", "work_form", "version"], name="template_version"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.title} (v{self.version})"
-
-
-class TemplateSection(models.Model):
-    template = models.ForeignKey(ProposalTemplate, on_delete=models.CASCADE, related_name="sections")
-    order = models.PositiveIntegerField(_("ordning"), default=0)
-    title = models.CharField(_("rubrik"), max_length=200)
-    guidance = models.TextField(_("vägledning"), blank=True)
-    required = models.BooleanField(_("obligatorisk"), default=True)
-    max_length = models.PositiveIntegerField(_("max antal tecken"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("mallavsnitt")
-        verbose_name_plural = _("mallavsnitt")
-        ordering = ["template", "order", "pk"]
-
-    def __str__(self):
-        return self.title
 
 
 # --- Proposals ---------------------------------------------------------------------------------------------
@@ -497,72 +437,3 @@ class ActivityGoal(models.Model):
 
     def __str__(self):
         return self.text
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """History rows are written once: bulk updates and deletes are refused too."""
-
-    def update(self, **kwargs):
-        raise ValidationError("Historiken kan inte ändras i efterhand.")
-
-    def delete(self):
-        raise ValidationError("Historiken kan inte tas bort.")
-
-
-class ProposalTransition(models.Model):
-    """Append-only history of the lifecycle: who moved the proposal, when, from where to where, and why.
-    A proposal with history cannot be deleted (PROTECT): its timeline is part of the record."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
-    transition = models.CharField(max_length=40)
-    source = models.CharField(max_length=30, choices=ProposalState.choices)
-    target = models.CharField(max_length=30, choices=ProposalState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("händelse")
-        verbose_name_plural = _("händelser")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_source_display()} → {self.get_target_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Historiken kan inte ändras i efterhand.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Historiken kan inte tas bort.")
-
-
-def attachment_path(instance, filename):
-    # Never the uploaded name: an unguessable path, served only through a permission-checked view.
-    return f"attachments/{instance.proposal_id}/{uuid.uuid4().hex}"
-
-
-class Attachment(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("filnamn"), max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    description = models.CharField(_("beskrivning"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("bilaga")
-        verbose_name_plural = _("bilagor")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
-
-    def get_absolute_url(self):
-        return reverse("applications:attachment_download", args=[self.proposal_id, self.pk])
