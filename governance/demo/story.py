@@ -1,219 +1,71 @@
-"""The demo world's governance: two held kommungemensamma beredningar, a held styrgrupp meeting with a closed
-vote, two grants with their signed decision documents and approved minutes (with their PDF), and an
-upcoming styrgrupp meeting with an open vote.
-
-The story (the applications demo has submitted "Inkludering av nyanlända i föreningslivet" and put
-"Energieffektiva bostäder och minskad segregation" under beredning; this module's `load` adds one more
-finished application from Västerås, "Språkutveckling i förskolan – tidiga insatser i flerspråkiga områden", which
-budget from the budget demo and is submitted by `advance`):
-
-1. Kommungemensam beredning, kvartal 3 – tisdag 15 september 2026 (held). "Energieffektiva bostäder och
-   minskad segregation" and "Språkutveckling i förskolan…" are assessed by Karin Sjöberg (university:
-   research quality and ambition), Olof Strand and Fatima Ali (municipalities: benefit and effects); the
-   beredning forwards both → Till styrgrupp.
-2. Styrgrupp – tisdag 6 oktober 2026 (held, minutes approved). §1 "Energieffektiva…": Mats Larsson declares
-   jäv (he sits on the board of Eskilstuna Energi och Miljö AB, the municipal party of the application);
-   Ingrid Falk serves as ersättare for Eskilstuna kommun that month (a styrgrupp role valid in October 2026
-   only, so that Eskilstuna can still form a position: with one member per party, a party whose only member
-   is recused has no quorum). Everyone else votes bifall; the vote closes itself; the chair records the
-   grant with amounts per year → Beviljad. §2 "Språkutveckling i förskolan…": nobody asks for a vote, the
-   chair declares the grant "enligt förslag" → Beviljad. §3 information on the budget, noted "enligt
-   förslag". The secretary Anna Lindqvist writes the minutes, Mats Larsson is the adjuster; the chair and he
-   approve them and the PDF is rendered (eagerly in `load_demo` without REDIS_URL, by the worker otherwise).
-   The decision documents after the meeting (`_decision_documents`; demo signing keys from
-   `create_signing_certificates` in SIGNING_DIR): the beslutsunderlag for §1 is signed by the rektor Paul
-   Pettersson and – the municipal party being Eskilstuna Energi och Miljö AB – its kommunbolagschef Stefan
-   Lund, registered in MDU's diarium by Anna Lindqvist and in the company's (EEM-…) by Erik Johansson,
-   Eskilstuna's processledare; the project account is entered and the project starts → Pågående. The
-   beslutsunderlag for §2 is signed by the rektor only: Västerås stadsdirektör Birgitta Ros has yet to sign.
-3. Kommungemensam beredning, kvartal 4 – tisdag 17 november 2026 (held). "Inkludering av nyanlända i
-   föreningslivet" is scheduled (→ Under beredning), assessed by the same three members and forwarded; the
-   service puts it on the next styrgrupp agenda.
-4. Styrgrupp – tisdag 8 december 2026 (upcoming, kallat): an open online vote on "Inkludering…" with the
-   meeting's start as deadline; Helena Wik and Nils Öberg have already voted.
-
-The services run as the right people (they check permissions); because they stamp "now", the past meetings'
-own timestamps (invitation, assessments, outcome, vote, ballots, jäv, decision, justering) are set afterwards
-with queryset.update() so that the minutes and the PDF tell the story's dates. The proposals' history
-(ProposalTransition) is append-only and is left exactly as the services wrote it: complete and in order, stamped
-with the time the demo was built (its comments name the meetings). If the demo runs after 8 December 2026, the
-upcoming meeting moves to two weeks ahead.
-
-Idempotent: each meeting is looked up by body and title and built only once; a second run changes nothing.
-The decision documents are generated once (document_generate returns the existing one), and every signature,
-registration and the start are made only when missing – a signature changes the PDF's bytes (its signing
-time), so it must never be applied twice.
-"""
+"""The governance demo's story, meeting by meeting (the story is told in governance/demo/__init__.py)."""
 
 from __future__ import annotations
 
 import datetime
-import fcntl
-import io
-from zoneinfo import ZoneInfo
 
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from applications import services as application_services
-from applications.enums import ProposalState
 from applications.models import Proposal
-from samverkan.demo import AGREEMENT_NAME, DEMO_PASSWORD, person
+from samverkan.demo import AGREEMENT_NAME, person
 from samverkan.enums import Role
 from samverkan.models import Agreement, Organisation, RoleAssignment
 
-from . import services, signing
-from .enums import AttendanceStatus, Choice, DecisionKind, DocumentStatus, MeetingKind, ReviewOutcome
-from .models import (
+from .. import services
+from ..enums import AttendanceStatus, Choice, DecisionKind, MeetingKind, ReviewOutcome
+from ..models import (
     AgendaItem,
     Assessment,
     Ballot,
     Decision,
-    DecisionDocument,
-    DocumentSignature,
     Meeting,
     Minutes,
     Recusal,
     Vote,
 )
-from .services import documents
-
-TZ = ZoneInfo("Europe/Stockholm")
-S = ProposalState
-
-ENERGY = "Energieffektiva bostäder och minskad segregation"
-INCLUSION = "Inkludering av nyanlända i föreningslivet"
-PRESCHOOL = "Språkutveckling i förskolan – tidiga insatser i flerspråkiga områden"
-
-SECRETARY = "anna.lindqvist@mdu.example"
-REVIEW_CHAIR = "karin.sjoberg@mdu.example"
-REVIEWERS = ["karin.sjoberg@mdu.example", "olof.strand@eskilstuna.example", "fatima.ali@vasteras.example"]
-CHAIR = "helena.wik@mdu.example"
-ADJUSTER = "mats.larsson@eskilstuna.example"
-DEPUTY = "ingrid.falk@eskilstuna.example"
-STEERING = [CHAIR, ADJUSTER, "eva.persson@vasteras.example", "nils.oberg@strangnas.example"]
-
-Q3_REVIEW = "Kommungemensam beredning kvartal 3 2026"
-OCTOBER = "Styrgruppsmöte oktober 2026"
-Q4_REVIEW = "Kommungemensam beredning kvartal 4 2026"
-DECEMBER = "Styrgruppsmöte december 2026"
-PLACE = "Mälardalens universitet, Eskilstuna, sal U2-024"
-VIDEO = "https://video.mdu.example/samverkan-styrgrupp"
-
-JAV_REASON = "Ledamot i styrelsen för Eskilstuna Energi och Miljö AB, som är kommunal part i ansökan"  # minuted as given
-GRANT_AMOUNTS = {2027: 996_000, 2028: 528_000}
-PRESCHOOL_AMOUNTS = {2027: 860_000, 2028: 455_000}
-
-RECTOR = "paul.pettersson@mdu.example"
-ENERGY_DIARIUM = {"MDU": "MDU-2026/1187", "EEM": "EEM-2026/412"}  # per diarium prefix
-ENERGY_ACCOUNT = "MDU-71304"
-
-# The application this module adds (load), written and anchored through the services like the
-# applications demo's; the budget demo gives it its budget before `advance` submits it.
-PRESCHOOL_SPEC = {
-    "researcher": "maria.nilsson@mdu.example",
-    "officer": "sofia.andersson@vasteras.example",
-    "organisation": "Västerås stad",
-    "summary": "Hur kan förskolan tillsammans med vårdnadshavare och bibliotek stärka språkutvecklingen hos "
-    "barn i flerspråkiga bostadsområden?",
-    "research_question": "Vilka arbetssätt i förskolan stärker barns språkutveckling på svenska och på "
-    "modersmålet, och hur når de hemmen?",
-    "scientific_ambition": "Praktiknära forskning i sex förskolor i tre stadsdelar med språkbedömningar "
-    "före och efter och intervjuer med pedagoger och vårdnadshavare.",
-    "popular_summary": "Språket är nyckeln till skolan. Projektet prövar hur förskolan och föräldrarna "
-    "tillsammans kan ge alla barn en bra start.",
-    "goals": [
-        "Sex förskolor prövar arbetssätten under två terminer",
-        "Ett metodmaterial för språkstödjande samtal med vårdnadshavare tas fram",
-    ],
-}
-# One goal a line (the beslutsunderlag lists them), each a sentence (the minutes run them together).
-PRESCHOOL_GOALS = "\n".join(f"{goal}." for goal in PRESCHOOL_SPEC["goals"])
-
-# Scores per reviewer and proposal: (perspective scores, nine criteria, comment, proposed goals)
-SCORES = {
-    ENERGY: {
-        "karin.sjoberg@mdu.example": (
-            {"research_quality": 4, "research_ambition": 5},
-            [4, 4, 3, 4, 4, 4, 5, 4, 3],
-            "Väl avgränsad jämförande fallstudie; energidata och enkäter kompletterar varandra.",
-            "Resultaten presenteras vid ett resultatspridningstillfälle 2028.",
-        ),
-        "olof.strand@eskilstuna.example": (
-            {"benefit": 5, "effects": 4},
-            [5, 4, 4, 4, 4, 4, 5, 5, 4],
-            "Direkt nytta för renoveringsplaneringen i Eskilstuna; boendedialogerna är centrala.",
-            "",
-        ),
-        "fatima.ali@vasteras.example": (
-            {"benefit": 4, "effects": 4},
-            [4, 4, 4, 3, 4, 4, 4, 4, 3],
-            "Intressant även för Västerås miljonprogramsområden – sprid erfarenheterna.",
-            "",
-        ),
-    },
-    PRESCHOOL: {
-        "karin.sjoberg@mdu.example": (
-            {"research_quality": 4, "research_ambition": 4},
-            [4, 4, 4, 4, 4, 5, 4, 5, 3],
-            "Tydlig design; bra att språkbedömningarna före och efter är planerade från början.",
-            "",
-        ),
-        "olof.strand@eskilstuna.example": (
-            {"benefit": 4, "effects": 4},
-            [4, 4, 4, 4, 4, 4, 4, 4, 4],
-            "Metodmaterialet kan användas i alla tre kommunerna.",
-            "",
-        ),
-        "fatima.ali@vasteras.example": (
-            {"benefit": 5, "effects": 4},
-            [5, 4, 4, 4, 4, 5, 5, 5, 4],
-            "Efterfrågat av förskoleförvaltningen och stadsbiblioteket.",
-            "Metodmaterialet presenteras för förskolecheferna i alla tre kommunerna.",
-        ),
-    },
-    INCLUSION: {
-        "karin.sjoberg@mdu.example": (
-            {"research_quality": 4, "research_ambition": 4},
-            [4, 5, 4, 4, 4, 4, 4, 5, 4],
-            "Aktionsforskningen är väl förankrad; registerdelen behöver en tydligare etikprövningsplan.",
-            "",
-        ),
-        "olof.strand@eskilstuna.example": (
-            {"benefit": 4, "effects": 3},
-            [4, 4, 3, 4, 4, 4, 4, 4, 3],
-            "Bra för föreningsstödet; effekterna för kommunen bör följas upp efter projektet.",
-            "",
-        ),
-        "fatima.ali@vasteras.example": (
-            {"benefit": 5, "effects": 5},
-            [5, 5, 4, 4, 5, 4, 5, 5, 4],
-            "Mycket efterfrågat i stadsdelarna; föreningarna är redan engagerade.",
-            "En vägledning för föreningsbidrag tas fram tillsammans med stadens fritidsförvaltning.",
-        ),
-    },
-}
-
-
-def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TZ)
-
-
-Q3_DAY = datetime.date(2026, 9, 15)
-OCTOBER_DAY = datetime.date(2026, 10, 6)
-Q4_DAY = datetime.date(2026, 11, 17)
+from .cast import (
+    ADJUSTER,
+    CHAIR,
+    DECEMBER,
+    DEPUTY,
+    ENERGY,
+    GRANT_AMOUNTS,
+    INCLUSION,
+    JAV_REASON,
+    OCTOBER,
+    OCTOBER_DAY,
+    PLACE,
+    PRESCHOOL,
+    PRESCHOOL_AMOUNTS,
+    PRESCHOOL_GOALS,
+    PRESCHOOL_SPEC,
+    Q3_DAY,
+    Q3_REVIEW,
+    Q4_DAY,
+    Q4_REVIEW,
+    REVIEW_CHAIR,
+    REVIEWERS,
+    SCORES,
+    SECRETARY,
+    STEERING,
+    VIDEO,
+    S,
+    local_time,
+)
+from .documents import decision_documents
 
 
 def _december_start() -> datetime.datetime:
     # At least ten days ahead, so that a meeting booked within the next week (as the browser walks do) always
     # comes first and gets the applications forwarded from beredning: 8 December 2026, or else the first
     # Tuesday two weeks ahead (a styrgrupp meets on a weekday).
-    planned = _at(datetime.date(2026, 12, 8), 13)
+    planned = local_time(datetime.date(2026, 12, 8), 13)
     if planned > timezone.now() + datetime.timedelta(days=10):
         return planned
     day = timezone.localdate() + datetime.timedelta(days=14)
-    return _at(day + datetime.timedelta(days=(1 - day.weekday()) % 7), 13)
+    return local_time(day + datetime.timedelta(days=(1 - day.weekday()) % 7), 13)
 
 
 def _agreement() -> Agreement:
@@ -312,7 +164,7 @@ def advance(stdout=None) -> None:
         )
     october = _meeting(agreement, MeetingKind.STEERING, OCTOBER)
     if october is not None and october.decisions.filter(kind=DecisionKind.GRANT).exists():
-        _decision_documents(october)
+        decision_documents(october)
     if (
         inclusion
         and inclusion.state == S.SUBMITTED
@@ -373,7 +225,7 @@ def _backdate_review(
 
 
 def _q3_review(agreement, energy: Proposal, preschool: Proposal | None) -> None:
-    start = _at(Q3_DAY, 13)
+    start = local_time(Q3_DAY, 13)
     meeting = _book(
         agreement,
         kind=MeetingKind.JOINT_REVIEW,
@@ -408,7 +260,9 @@ def _q3_review(agreement, energy: Proposal, preschool: Proposal | None) -> None:
             goals=PRESCHOOL_GOALS,
         )
     services.meeting_mark_held(meeting=meeting, by=person(SECRETARY))
-    _backdate_review(meeting, _at(datetime.date(2026, 8, 31), 9), outcome_at=_at(Q3_DAY, 15, 10))
+    _backdate_review(
+        meeting, local_time(datetime.date(2026, 8, 31), 9), outcome_at=local_time(Q3_DAY, 15, 10)
+    )
 
 
 # --- 2. the October styrgrupp ----------------------------------------------------------------------------
@@ -429,7 +283,7 @@ def _deputy_for_october(agreement) -> None:
 def _october_steering(agreement, energy: Proposal, preschool: Proposal | None) -> None:
     _deputy_for_october(agreement)
     secretary, chair = person(SECRETARY), person(CHAIR)
-    start = _at(OCTOBER_DAY, 13)
+    start = local_time(OCTOBER_DAY, 13)
     meeting = _book(
         agreement, kind=MeetingKind.STEERING, title=OCTOBER, starts_at=start, hours=2, chair=CHAIR
     )
@@ -500,17 +354,18 @@ def _october_steering(agreement, energy: Proposal, preschool: Proposal | None) -
 
     # The meeting happened on 6 October: its timestamps say so before the minutes are written.
     Meeting.objects.filter(pk=meeting.pk).update(
-        created_at=_at(datetime.date(2026, 9, 16), 9), invitation_sent_at=_at(datetime.date(2026, 9, 22), 9)
+        created_at=local_time(datetime.date(2026, 9, 16), 9),
+        invitation_sent_at=local_time(datetime.date(2026, 9, 22), 9),
     )
     Vote.objects.filter(pk=vote.pk).update(
-        opened_at=_at(OCTOBER_DAY, 13, 20), closed_at=_at(OCTOBER_DAY, 13, 42)
+        opened_at=local_time(OCTOBER_DAY, 13, 20), closed_at=local_time(OCTOBER_DAY, 13, 42)
     )
-    Recusal.objects.filter(vote=vote).update(declared_at=_at(OCTOBER_DAY, 13, 21))
+    Recusal.objects.filter(vote=vote).update(declared_at=local_time(OCTOBER_DAY, 13, 21))
     for minute, ballot in enumerate(Ballot.objects.filter(vote=vote).order_by("pk"), start=25):
         Ballot.objects.filter(pk=ballot.pk).update(
-            cast_at=_at(OCTOBER_DAY, 13, minute), changed_at=_at(OCTOBER_DAY, 13, minute)
+            cast_at=local_time(OCTOBER_DAY, 13, minute), changed_at=local_time(OCTOBER_DAY, 13, minute)
         )
-    Decision.objects.filter(meeting=meeting).update(created_at=_at(OCTOBER_DAY, 13, 45))
+    Decision.objects.filter(meeting=meeting).update(created_at=local_time(OCTOBER_DAY, 13, 45))
 
     services.minutes_save(
         meeting=meeting, by=secretary, text=services.minutes_draft_text(meeting), adjuster=person(ADJUSTER)
@@ -520,94 +375,10 @@ def _october_steering(agreement, energy: Proposal, preschool: Proposal | None) -
     services.minutes_approve(minutes=minutes, by=person(ADJUSTER))
     # Justerat in the week after the meeting; the PDF (rendered after commit) shows these times.
     Minutes.objects.filter(pk=minutes.pk).update(
-        chair_approved_at=_at(datetime.date(2026, 10, 9), 10, 12),
-        adjuster_approved_at=_at(datetime.date(2026, 10, 12), 8, 47),
-        approved_at=_at(datetime.date(2026, 10, 12), 8, 47),
+        chair_approved_at=local_time(datetime.date(2026, 10, 9), 10, 12),
+        adjuster_approved_at=local_time(datetime.date(2026, 10, 12), 8, 47),
+        approved_at=local_time(datetime.date(2026, 10, 12), 8, 47),
     )
-
-
-# --- after the October styrgrupp: the signed decision documents -----------------------------------------
-
-
-def _ensure_signing_keys() -> None:
-    """The demo signing keys (a demo CA and one key per organisation; existing keys are kept). Under a file
-    lock: test workers running load_demo side by side share SIGNING_DIR and must not write it at once."""
-    directory = signing.signing_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        call_command("create_signing_certificates", stdout=io.StringIO())
-
-
-def _signatory(document: DecisionDocument, organisation: Organisation):
-    assignments = documents.signatories(document)[organisation.pk]
-    return min((a.user for a in assignments), key=lambda user: user.email)
-
-
-def _sign_once(document: DecisionDocument, user) -> None:
-    """Sign for the user's organisation unless it has signed already (the service refuses a second one)."""
-    document.refresh_from_db()
-    assignment = documents.signing_assignment(user, document)
-    already = DocumentSignature.objects.filter(
-        copy__document=document, organisation=assignment.organisation
-    ).exists()
-    if document.status == DocumentStatus.TO_SIGN and not already:
-        services.document_sign(document=document, by=user, password=DEMO_PASSWORD)
-
-
-def _register_once(document: DecisionDocument) -> None:
-    """Each copy in its party's diarium, by that party's processledare (a company's copy: the municipality's)."""
-    for copy in document.copies.select_related("organisation").order_by("number"):
-        if copy.diarienummer:
-            continue
-        party = copy.organisation.parent or copy.organisation
-        leader = min(
-            (
-                a.user
-                for a in RoleAssignment.objects.active()
-                .filter(
-                    agreement=document.decision.meeting.agreement,
-                    role=Role.PROCESS_LEADER,
-                    organisation=party,
-                )
-                .select_related("user")
-            ),
-            key=lambda user: user.email,
-        )
-        services.copy_register(
-            copy=copy, by=leader, diarienummer=ENERGY_DIARIUM[copy.organisation.diarium_prefix]
-        )
-
-
-def _decision_documents(october: Meeting) -> None:
-    _ensure_signing_keys()
-    grants = (
-        october.decisions.filter(kind=DecisionKind.GRANT).select_related("proposal").order_by("paragraph")
-    )
-    rector = person(RECTOR)
-    for decision in grants:
-        document = services.document_generate(decision.pk)
-        proposal = decision.proposal
-        _sign_once(document, rector)
-        if proposal.title != ENERGY:
-            continue  # "Språkutveckling i förskolan…": Västerås has yet to sign
-        # The municipal party is Eskilstuna Energi och Miljö AB: its kommunbolagschef Stefan Lund signs.
-        municipal = documents.municipal_party_organisation(proposal)
-        _sign_once(document, _signatory(document, municipal))
-        document.refresh_from_db()
-        if document.status == DocumentStatus.SIGNED:
-            _register_once(document)
-        proposal.refresh_from_db()
-        if proposal.state == S.GRANTED and not proposal.project_account:
-            proposal = application_services.proposal_set_project_account(
-                proposal=proposal, by=person(SECRETARY), account=ENERGY_ACCOUNT
-            )
-        if proposal.state == S.GRANTED and proposal.ready_to_start():
-            application_services.proposal_start(
-                proposal=proposal,
-                by=person(SECRETARY),
-                comment="Beslutsunderlaget är signerat av båda parter och diariefört; projektkontot är upplagt.",
-            )
 
 
 # --- 3. and 4. the Q4 beredning and the December styrgrupp ------------------------------------------------
@@ -615,7 +386,7 @@ def _decision_documents(october: Meeting) -> None:
 
 def _q4_review_and_december(agreement, inclusion: Proposal) -> None:
     secretary = person(SECRETARY)
-    start = _at(Q4_DAY, 13)
+    start = local_time(Q4_DAY, 13)
     review = _book(
         agreement,
         kind=MeetingKind.JOINT_REVIEW,
@@ -646,7 +417,7 @@ def _q4_review_and_december(agreement, inclusion: Proposal) -> None:
         goals="Fyra föreningar prövar nya former för introduktion. En vägledning för föreningsbidrag tas fram.",
     )
     services.meeting_mark_held(meeting=review, by=secretary)
-    _backdate_review(review, _at(datetime.date(2026, 11, 2), 9), outcome_at=_at(Q4_DAY, 15))
+    _backdate_review(review, local_time(datetime.date(2026, 11, 2), 9), outcome_at=local_time(Q4_DAY, 15))
 
     decision_item = steering.items.get(proposal=inclusion)
     services.item_add(
