@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from applications.services import TransitionRefused
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -89,8 +88,8 @@ def report_detail(request, pk):
                     return redirect("followup:report_detail", pk)
             except ValidationError as error:
                 apply_errors(form, error)
-            except ApplicationError as error:
-                show_refusal(request, error, form=form)
+            except TransitionRefused as refused:
+                form.add_error(None, str(refused))
             else:
                 messages.success(request, _("Utkastet är sparat."))
                 return redirect("followup:report_detail", pk)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.services.proposals import team_of
-from samverkan.errors import ApplicationError
 from samverkan.notifications import notify
 
 from .. import permissions, voting
@@ -19,7 +18,7 @@ from ..models import AgendaItem, Attendance, Ballot, Recusal, Vote
 from ..selectors import members_of, seat_of
 
 
-class VotingError(ApplicationError):
+class VotingError(Exception):
     """A refused voting action; the message is Swedish and shown to the user."""
 
 

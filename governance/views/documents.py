@@ -27,8 +27,6 @@ from applications.services import (
 )
 from samverkan import permissions as core
 from samverkan.enums import Role
-from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
 
 from .. import permissions, signing
 from ..enums import DocumentKind, DocumentStatus
@@ -144,10 +142,8 @@ def _detail_context(request, document, *, sign_form=None, register_forms=None, a
     register_forms = register_forms or {}
     registrable = document.status in (DocumentStatus.SIGNED, DocumentStatus.REGISTERED)
     for copy in copies:
-        copy.document = document  # can_register_copy reads the agreement through it
-        copy.may_register = (
-            registrable and not copy.diarienummer and permissions.can_register_copy(user, copy)
-        )
+        copy.document = document  # can_register reads the agreement through it
+        copy.may_register = registrable and not copy.diarienummer and service.can_register(user, copy)
         copy.register_form = register_forms.get(copy.pk) or (
             RegisterForm(copy=copy) if copy.may_register else None
         )
@@ -245,8 +241,8 @@ def document_sign(request, pk):
             password=form.cleaned_data["password"],
             ip_address=request.META.get("REMOTE_ADDR"),
         )
-    except ApplicationError as error:
-        show_refusal(request, error)
+    except service.DocumentError as error:
+        messages.error(request, str(error))
     except signing.SigningKeyMissing:
         logger.exception("Signing key missing for document %s", document.pk)
         messages.error(
@@ -297,7 +293,7 @@ def copy_register(request, pk, copy_pk):
         DocumentCopy.objects.select_related("organisation"), pk=copy_pk, document=document
     )
     copy.document = document
-    if not permissions.can_register_copy(request.user, copy):
+    if not service.can_register(request.user, copy):
         raise PermissionDenied
     form = RegisterForm(request.POST, copy=copy)
     if form.is_valid():
@@ -307,8 +303,8 @@ def copy_register(request, pk, copy_pk):
             )
         except ValidationError as error:
             _apply_errors(form, error)
-        except ApplicationError as error:
-            show_refusal(request, error)
+        except service.DocumentError as error:
+            messages.error(request, str(error))
             return redirect(document)
         else:
             messages.success(

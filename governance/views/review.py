@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from applications.services import TransitionRefused
 
 from .. import permissions, services
 from ..enums import Perspective
@@ -104,8 +103,8 @@ def outcome_record(request, pk, item_pk):
                 messages.error(request, " ".join(error.messages))
                 return redirect(item)
             form.apply_service_errors(error)
-        except ApplicationError as error:
-            show_refusal(request, error)
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
             return redirect(item)
         else:
             recorded.proposal.refresh_from_db()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,11 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.enums import Role
-from samverkan.errors import ApplicationError
 from samverkan.jobs import enqueue_on_commit
 from samverkan.models import Agreement, User
 from samverkan.notifications import notify
-from samverkan.selectors import people_with_role
 
 from .. import permissions
 from ..enums import ReportStatus, ReportTrigger
@@ -38,9 +36,8 @@ log = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=30)
 
 
-class ReportError(ApplicationError):
-    """A quarterly report that cannot be ordered (the quarter has not ended, or lies outside the agreement);
-    the refusal belongs to the form's quarter field."""
+class ReportError(ValidationError):
+    pass
 
 
 def reportable(agreement: Agreement, quarter: Quarter) -> str | None:
@@ -83,7 +80,7 @@ def report_request(
         raise PermissionDenied
     problem = reportable(agreement, quarter)
     if problem:
-        raise ReportError(field_errors={"quarter": problem})
+        raise ReportError(problem)
     # Serialise orders for the agreement: two simultaneous clicks see each other's row.
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     try:
@@ -227,7 +224,14 @@ def pdf_context(report: QuarterlyReport) -> dict:
 
 
 def recipients(agreement: Agreement) -> list[User]:
-    return list(people_with_role(agreement, Role.PROCESS_LEADER, Role.COMMUNICATOR))
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__in=agreement.role_assignments.active().filter(
+                role__in=[Role.PROCESS_LEADER, Role.COMMUNICATOR]
+            ),
+        ).distinct()
+    )
 
 
 def _notify_ready(report: QuarterlyReport) -> None:
