@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,10 +98,23 @@ def _action(transition) -> dict:
     }
 
 
+def _panel_fragment(request, proposal, key: str):
+    """htmx: one deferred panel of the proposal page (its section), or nothing when it has nothing to show
+    (the placeholder section is then removed)."""
+    panel = next(iter(panels.panels_for(request, proposal, only=key)), None)
+    response = render(request, "applications/_proposal_panel.html", {"panel": panel, "proposal": proposal})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @login_required
 def proposal_detail(request, pk):
     proposal = _viewable(request, pk)
     user = request.user
+    panel_key = request.GET.get("panel") or None
+    htmx = getattr(request, "htmx", None)
+    if panel_key and htmx and not htmx.history_restore_request:
+        return _panel_fragment(request, proposal, panel_key)
     proposal_sections = {s.section_id: s.text for s in proposal.sections.all()}
     template = template_for_editing(proposal)
     sections = [
@@ -112,9 +126,12 @@ def proposal_detail(request, pk):
     missing = []
     if proposal.state == "application" and (can_edit or permissions.is_process_leader(user, proposal)):
         missing = services.refusal_reason_list(proposal)
+    can_confirm_anchoring = not proposal.anchoring_confirmed_at and permissions.can_confirm_anchoring(
+        user, proposal
+    )
     timeline = ProposalTransition.objects.filter(proposal=proposal).select_related("by")
     attachments = proposal.attachments.select_related("uploaded_by")
-    return render(
+    response = render(
         request,
         "applications/proposal_detail.html",
         {
@@ -128,16 +145,19 @@ def proposal_detail(request, pk):
             "secondary_actions": [_action(t) for t in actions if t.name in SECONDARY_ACTIONS],
             "missing": missing,
             "can_edit": can_edit,
-            "can_confirm_anchoring": permissions.can_confirm_anchoring(user, proposal),
-            "anchoring_form": AnchoringForm(proposal=proposal),
+            "can_confirm_anchoring": can_confirm_anchoring,
+            # Its choices cost three queries; built only when the form is shown.
+            "anchoring_form": AnchoringForm(proposal=proposal) if can_confirm_anchoring else None,
             "timeline": timeline,
-            "panels": panels.panels_for(request, proposal),
+            "panels": panels.panels_for(request, proposal, load=panel_key),
             "attachments": attachments,
             "can_upload": can_edit,
             "upload_form": AttachmentForm(),
             "children": proposal.children.all() if proposal.work_form in ("program", "profilomrade") else [],
         },
     )
+    patch_vary_headers(response, ["HX-Request"])  # ?panel= answers htmx with the panel alone
+    return response
 
 
 @login_required

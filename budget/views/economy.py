@@ -338,20 +338,30 @@ def _spending_import_confirm(request, agreement):
 
 
 def project_panel(request, proposal):
-    """ "Ekonomi" on the proposal page: granted, paid and spent, and base funding for programmes."""
+    """ "Ekonomi" on the proposal page: granted, paid and spent, and base funding for programmes. Deferred
+    (applications.panels): its five queries run when htmx asks for the panel, after the page. Only where
+    money can be: after a grant or co-funding decision (a lapsed co-funding keeps its released
+    commitment), and for programmes and profile areas (base funding)."""
     from applications.panels import Panel
 
-    if not permissions.can_view_project_economy(request.user, proposal):
+    if not (
+        proposal.state in PROJECT_ECONOMY_STATES or proposal.work_form in ("program", "profilomrade")
+    ) or not permissions.can_view_project_economy(request.user, proposal):
         return None
-    data = selectors.project_economy(proposal)
-    if data.is_empty:
-        return None
+
+    def load():
+        data = selectors.project_economy(proposal)
+        if data.is_empty:
+            return None
+        return {"economy": data, "url": reverse("budget:project_economy", args=[proposal.pk])}
+
     return Panel(
-        title=_("Ekonomi"),
-        template="budget/_project_panel.html",
-        context={"economy": data, "url": reverse("budget:project_economy", args=[proposal.pk])},
-        order=55,
+        title=_("Ekonomi"), template="budget/_project_panel.html", key="ekonomi", load=load, order=55
     )
+
+
+project_panel.panel_key = "ekonomi"  # applications.panels.deferred, without importing it at module level
+PROJECT_ECONOMY_STATES = {"cofunding_approved", "granted", "active", "closing", "closed", "lapsed"}
 
 
 def economy_section(request):
