@@ -24,8 +24,20 @@ DEMO_PASSWORD = "samverkan-demo"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="first do what a Celery worker process does when it starts (samverkan.celery.warm_pdf_fonts), "
+        "so run 1 is the first document after a worker restart",
+    )
     args = parser.parse_args()
     setup_django()
+    warm_seconds = None
+    if args.warm:
+        from samverkan.celery import warm_pdf_fonts
+
+        warm_seconds = warm_pdf_fonts()
+        print(f"worker start: WeasyPrint and fonts warmed in {warm_seconds:.2f} s", flush=True)
     import io
 
     from django.core.management import call_command
@@ -113,10 +125,20 @@ def main() -> None:
         f"{median_cpu:.2f} s) – target ≤ {TARGET_SECONDS:g} s **{'met' if met else 'missed'}** (median wall)."
     )
     print(verdict)
+    first = f"Run 1 is the first document in a fresh process: {totals[0]:.2f} s wall."
+    if warm_seconds is not None:
+        first = (
+            f"Run 1 is the first document after a worker start that warmed WeasyPrint's fonts "
+            f"(`samverkan.celery.warm_pdf_fonts`, {warm_seconds:.2f} s at start, before any task): "
+            f"{totals[0]:.2f} s wall."
+        )
+    print(first)
     write_section(
-        "pdf",
-        "Decision document: PDF generation + two signatures (target ≤ 2 s)",
-        f"{verdict}\n\n{text}\n\nEach run: `document_generate` (beslutsunderlag rendered twice by "
+        "pdf-warm" if args.warm else "pdf",
+        "Decision document after a worker start with warmed fonts (target ≤ 2 s)"
+        if args.warm
+        else "Decision document: PDF generation + two signatures (target ≤ 2 s)",
+        f"{verdict} {first}\n\n{text}\n\nEach run: `document_generate` (beslutsunderlag rendered twice by "
         "WeasyPrint, stored, hashed) then `document_sign` by the rektor and by the municipal "
         "firmatecknare (password re-check, PAdES signature with pyHanko on both copies, SHA-256 "
         "recorded, notifications). A "
