@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import random
 import time
 import uuid
 from datetime import timedelta
@@ -131,6 +132,7 @@ def main() -> None:
             n = clone(m, per)
             print(f"  {m._meta.label:45} {n:>8} rows  {time.perf_counter() - t:5.1f} s")
         _clone_object_permissions(mapping, copies)
+        _researcher_on_many(RESEARCHER_PROPOSALS)
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -156,6 +158,56 @@ def _adjust(label: str, values: dict, original, c: int, group: int) -> None:
         values["order"] = original.order + 100 * slot
     elif label == "governance.Decision":
         values["paragraph"] = original.paragraph + 100 * slot
+
+
+# A researcher responsible for this many proposals (spread over every state): the person whose start page
+# and "Mina ärenden" must stay as fast as anyone's (issue 15). Logs in with the demo password.
+RESEARCHER_PROPOSALS = 500
+RESEARCHER_EMAIL = "forskare500@mdu.example"
+
+
+def _researcher_on_many(count: int) -> None:
+    """Make a researcher of the university responsible for `count` proposals (all of them in a smaller
+    world), with the team's object permissions as the services give them."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
+
+    from applications.models import Proposal
+    from samverkan.demo import DEMO_PASSWORD
+    from samverkan.enums import Role
+    from samverkan.models import Agreement, RoleAssignment, User
+
+    agreement = Agreement.objects.order_by("pk").first()
+    user = User(email=RESEARCHER_EMAIL, first_name="Femhundra", last_name="Forskarsson", title="Professor")
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    RoleAssignment.objects.create(
+        user=user,
+        agreement=agreement,
+        organisation=agreement.university,
+        role=Role.RESEARCHER,
+        valid_from=agreement.starts_on,
+    )
+    ids = list(Proposal.objects.filter(agreement=agreement).order_by("pk").values_list("pk", flat=True))
+    # A fixed random sample: every state and work form of the demo, in their proportions.
+    chosen = sorted(random.Random(15).sample(ids, min(count, len(ids))))
+    Proposal.objects.filter(pk__in=chosen).update(responsible_researcher=user)
+    ct = ContentType.objects.get_for_model(Proposal)
+    perms = list(
+        Permission.objects.filter(
+            content_type=ct, codename__in=["view_proposal", "change_proposal"]
+        ).values_list("pk", flat=True)
+    )
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(content_type=ct, permission_id=perm, user_id=user.pk, object_pk=str(pk))
+            for pk in chosen
+            for perm in perms
+        ],
+        batch_size=BATCH,
+    )
+    print(f"  {RESEARCHER_EMAIL} responsible for {len(chosen)} proposals")
 
 
 def _clone_object_permissions(mapping, copies: int) -> None:

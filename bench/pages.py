@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 
 BENCH_USER = "anna.lindqvist@mdu.example"
+# The researcher responsible for 500 proposals in every state (bench/generate.py, issue 15).
+BENCH_RESEARCHER = "forskare500@mdu.example"
 
 
 def pages() -> dict[str, str]:
@@ -43,6 +45,36 @@ def pages() -> dict[str, str]:
     return result
 
 
+def main_pages() -> dict[str, str]:
+    """The pages issue 15 measures against the reference page: `pages()` and "Mina ärenden"."""
+    from django.urls import reverse
+
+    return {**pages(), "Mina ärenden": reverse("applications:my_proposals")}
+
+
+def researcher_pages() -> dict[str, str]:
+    """The main pages as the researcher on 500 proposals sees them: the proposal is one of theirs, running
+    (so its economy panel is there); the board, meeting and economy overview answer 403 to a researcher
+    and are listed as such."""
+    from django.urls import reverse
+
+    from applications.models import Proposal
+
+    result = main_pages()
+    theirs = Proposal.objects.filter(responsible_researcher__email=BENCH_RESEARCHER, state="active")
+    # A clone of the same demo project at every size (a long history, a grant, money), so that the counts
+    # compare like with like.
+    proposal = (
+        theirs.filter(title__startswith="Energieffektiva bostäder", title__contains=" · b")
+        .order_by("pk")
+        .first()
+        or theirs.order_by("pk").first()
+    )
+    if proposal is not None:
+        result["proposal page"] = reverse("applications:proposal_detail", args=[proposal.pk])
+    return result
+
+
 def extra_pages() -> dict[str, str]:
     """Lists measured for query counts only."""
     from django.urls import reverse
@@ -53,7 +85,7 @@ def extra_pages() -> dict[str, str]:
     }
 
 
-def bench_user():
+def bench_user(email: str = BENCH_USER):
     from samverkan.models import User
 
-    return User.objects.get(email=BENCH_USER)
+    return User.objects.get(email=email)

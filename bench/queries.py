@@ -23,25 +23,37 @@ def measure() -> dict:
     from _common import setup_django
 
     setup_django(ALLOWED_HOSTS="testserver,127.0.0.1,localhost")
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from pages import bench_user, extra_pages, pages
+    from pages import BENCH_RESEARCHER, bench_user, extra_pages, main_pages, researcher_pages
 
     from applications.models import Proposal
 
-    client = Client()
-    client.force_login(bench_user())
-    client.get("/")  # the CSRF cookie a browser has after its first page
-    result = {"proposals": Proposal.objects.count(), "pages": {}}
-    for name, path in {**pages(), **extra_pages()}.items():
-        client.get(path)  # warm: content types, session, template loaders
+    researchers = Proposal.objects.filter(responsible_researcher__email=BENCH_RESEARCHER).count()
+    result = {"proposals": Proposal.objects.count(), "researcher_proposals": researchers, "pages": {}}
+    targets = [(bench_user(), "", {**main_pages(), **extra_pages()})]
+    if researchers:
+        targets.append((bench_user(BENCH_RESEARCHER), "forskare: ", researcher_pages()))
+    for user, prefix, paths in targets:
+        client = Client()
+        client.force_login(user)
+        client.get("/")  # the CSRF cookie a browser has after its first page
+        _count(client, prefix, paths, result["pages"])
+    return result
+
+
+def _count(client, prefix: str, paths: dict[str, str], out: dict) -> None:
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name, path in paths.items():
+        client.get(path)  # warm: content types, session, template loaders, cached filter choices
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(path)
             elapsed = time.perf_counter() - started
         rendered = list(queries.captured_queries)
-        result["pages"][name] = {
+        out[prefix + name] = {
             "path": path,
             "status": response.status_code,
             "queries": len(rendered),
@@ -49,7 +61,6 @@ def measure() -> dict:
             "kb": round(len(response.content) / 1024, 1),
             "sql": [q["sql"][:300] for q in rendered],
         }
-    return result
 
 
 def main() -> None:
@@ -90,8 +101,8 @@ def main() -> None:
         )
     headers = [
         "page",
-        f"queries N={small['proposals']}",
-        f"queries N={large['proposals']}",
+        f"queries N={small['proposals']} (forskare on {small.get('researcher_proposals', '–')})",
+        f"queries N={large['proposals']} (forskare on {large.get('researcher_proposals', '–')})",
         "equal",
         "time ms (single request)",
         "size kB",
@@ -110,7 +121,8 @@ def main() -> None:
         "queries",
         "Query counts per page (target: equal at N = 100 and N = 10 000)",
         f"Target: equal counts. **{'Met' if not failed else 'Missed'}.** {verdict}\n\n{text}\n\n"
-        "Counted with Django's test client in-process, as the demo processledare, who sees every proposal: "
+        "Counted with Django's test client in-process, as the demo processledare, who sees every proposal, "
+        'and ("forskare:") as the researcher responsible for many proposals (bench/generate.py): '
         "the second request of each page. The SQL of the counted requests is in `bench/queries-detail.json`.",
     )
 
