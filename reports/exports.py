@@ -178,10 +178,6 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
-def register(dataset: Dataset) -> None:
-    DATASETS.setdefault(dataset.key, dataset)
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value

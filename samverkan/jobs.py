@@ -3,15 +3,16 @@ nor loses work.
 
 The rule: a service first records the pending work in the database (a decision that still lacks its
 document, minutes whose PDF is "queued", a quarterly report "i kö") and then, after commit, calls
-`enqueue_on_commit(task, ...)`. When the broker does not answer, the job is not sent; the failure is
+`enqueue_on_commit("<job kind>", id)`. When the broker does not answer, the job is not sent; the failure is
 logged, the current request is flagged so that `QueueUnavailableMessageMiddleware` tells the user that the
 job will run later, and the one beat sweep (`samverkan.requeue_pending_jobs`, samverkan/tasks.py) sends the
 job again once the broker is back. Jobs are idempotent, so a job sent twice (by the sweep and by a late
 redelivery) does its work once.
 
 Every task sent through `enqueue` must be a registered job kind – otherwise the promise "it runs when the
-queue is back" would be false for it – and `enqueue` refuses any other task. An app registers its kinds
-from its AppConfig.ready():
+queue is back" would be false for it – and `enqueue` refuses any other task. Services name the kind
+(`enqueue_on_commit("minutes_pdfs", minutes.pk)`) rather than import the task, whose module imports them.
+An app registers its kinds from its integration.register():
 
     from samverkan import jobs
     from .tasks import render_minutes_pdf
@@ -56,6 +57,8 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -148,30 +151,43 @@ class JobKind:
     pending: Callable[[datetime.datetime], Sequence[int]]
 
 
-_kinds: dict[str, JobKind] = {}
+kinds: Registry[JobKind] = Registry("samverkan.jobs", key=lambda kind: kind.name)
 
 
 def register_job_kind(name: str, *, task, pending: Callable[[datetime.datetime], Sequence[int]]) -> JobKind:
-    """Make `task` a durable job kind that `enqueue` accepts and the sweep covers. Called from
-    AppConfig.ready(); registering the same kind again is harmless. The task must be made by
+    """Make `task` a durable job kind that `enqueue` accepts and the sweep covers. Called from the app's
+    integration.register(); registering the same kind again is harmless. The task must be made by
     `durable_job`, so that every kind retries and records its failure the same way."""
     if not isinstance(task, DurableTask):
         raise ImproperlyConfigured(
             f"Task {task.name} of job kind {name!r} is not made by samverkan.jobs.durable_job."
         )
-    for kind in _kinds.values():
+    for kind in kinds:
         if kind.name != name and kind.task.name == task.name:
             raise ImproperlyConfigured(f"Task {task.name} is already registered as job kind {kind.name!r}.")
-    _kinds[name] = JobKind(name=name, task=task, pending=pending)
-    return _kinds[name]
+    return kinds.register(JobKind(name=name, task=task, pending=pending))
 
 
 def job_kinds() -> list[JobKind]:
-    return list(_kinds.values())
+    return list(kinds)
 
 
 def is_job_kind(task) -> bool:
-    return any(kind.task.name == task.name for kind in _kinds.values())
+    return any(kind.task.name == task.name for kind in kinds)
+
+
+def task_of(job):
+    """The task of a job kind given by name (how services queue work, so that they need not import the
+    tasks that call them), or the task itself if it is a registered kind's."""
+    if isinstance(job, str):
+        kind = kinds.get(job)
+        if kind is None:
+            raise ImproperlyConfigured(
+                f"{job!r} is not a registered job kind (samverkan.jobs.register_job_kind)."
+            )
+        return kind.task
+    _require_job_kind(job)
+    return job
 
 
 def requeue_pending(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> dict[str, int]:
@@ -180,7 +196,7 @@ def requeue_pending(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> dict[s
     cutoff = timezone.now() - older_than
     queued = {}
     for kind in job_kinds():
-        queued[kind.name] = sum(enqueue(kind.task, pk) for pk in list(kind.pending(cutoff)[:REQUEUE_BATCH]))
+        queued[kind.name] = sum(enqueue(kind.name, pk) for pk in list(kind.pending(cutoff)[:REQUEUE_BATCH]))
     return queued
 
 
@@ -193,16 +209,17 @@ def _require_job_kind(task) -> None:
         )
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send `task(*args, **kwargs)` to the queue. True when sent (or run eagerly); False when the broker is
-    unreachable – then nothing is raised, the failure is logged and the request is flagged.
+def enqueue(job, *args, **kwargs) -> bool:
+    """Send the job (a registered kind's name, or its task) as `task(*args, **kwargs)` to the queue. True
+    when sent (or run eagerly); False when the broker is unreachable – then nothing is raised, the failure
+    is logged and the request is flagged.
 
     Only registered job kinds are accepted (ImproperlyConfigured otherwise): a job that could not be sent
     is found again only by its kind's `pending`.
 
     Results are not kept (`ignore_result`): our jobs write their outcome to the database, and subscribing
     to a result on a dead Redis would block the request for many seconds."""
-    _require_job_kind(task)
+    task = task_of(job)
     try:
         task.apply_async(args=args, kwargs=kwargs, ignore_result=True, retry_policy=RETRY_POLICY)
     except BROKER_ERRORS as exc:
@@ -219,9 +236,9 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
+def enqueue_on_commit(job, *args, **kwargs) -> None:
     """Queue the job once the current transaction has committed (never for work that was rolled back)."""
-    _require_job_kind(task)  # now, not after commit: a test that never commits still sees the mistake
+    task = task_of(job)  # now, not after commit: a test that never commits still sees the mistake
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
 
 

@@ -81,8 +81,6 @@ def notify(
 ) -> list[Notification]:
     """Tell each (active) person about `event`, in their language. `attachments` are (filename, content,
     mimetype), e.g. an .ics invitation. Mail leaves only when the surrounding transaction commits."""
-    from .tasks import send_notification_mail  # tasks import this module
-
     recipients = sorted({user for user in to if user is not None and user.is_active}, key=lambda u: u.pk)
     if not recipients:
         return []
@@ -103,7 +101,7 @@ def notify(
             mail_attachments=stored_attachments,
         )
         created.append(notification)
-        jobs.enqueue_on_commit(send_notification_mail, notification.pk)
+        jobs.enqueue_on_commit("notification_mails", notification.pk)
     return created
 
 
@@ -205,8 +203,6 @@ def pending_notification_mails(*, older_than: datetime.datetime) -> QuerySet[Not
 def notification_mail_resend(*, notifications: QuerySet[Notification]) -> int:
     """The administrator's "Skicka igen": failed mail is queued again (one more attempt each; the count of
     attempts is kept). Sent mail is never sent again. Returns how many were queued."""
-    from .tasks import send_notification_mail  # tasks import this module
-
     ids = list(
         notifications.filter(mail_status=MailStatus.FAILED)
         .select_for_update()
@@ -215,5 +211,5 @@ def notification_mail_resend(*, notifications: QuerySet[Notification]) -> int:
     )
     Notification.objects.filter(pk__in=ids).update(mail_status=MailStatus.PENDING, mail_next_attempt_at=None)
     for pk in ids:
-        jobs.enqueue_on_commit(send_notification_mail, pk)
+        jobs.enqueue_on_commit("notification_mails", pk)
     return len(ids)

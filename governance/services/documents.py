@@ -143,11 +143,9 @@ def document_request(decision: Decision) -> None:
         return
     from samverkan.jobs import enqueue_on_commit
 
-    from ..tasks import generate_decision_documents
-
     # A broker that is down loses nothing: the decision without its document is what
     # pending_document_decisions() finds, and the beat sweep queues the job again.
-    enqueue_on_commit(generate_decision_documents, decision.pk)
+    enqueue_on_commit("decision_documents", decision.pk)
 
 
 def pending_document_decisions(*, older_than):

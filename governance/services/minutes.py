@@ -431,9 +431,7 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
         meeting.status = MeetingStatus.MINUTES_APPROVED
         meeting.save(update_fields=["status"])
         _notify_approved(minutes)
-        from ..tasks import render_minutes_pdf
-
-        enqueue_on_commit(render_minutes_pdf, minutes.pk)
+        enqueue_on_commit("minutes_pdfs", minutes.pk)
     minutes.save()
     return minutes
 
@@ -452,9 +450,7 @@ def minutes_retry_pdf(*, minutes: Minutes, by) -> Minutes:
     minutes.pdf_status = PDF_QUEUED
     minutes.pdf_error = ""
     minutes.save(update_fields=["pdf_status", "pdf_error"])
-    from ..tasks import render_minutes_pdf
-
-    enqueue_on_commit(render_minutes_pdf, minutes.pk)
+    enqueue_on_commit("minutes_pdfs", minutes.pk)
     return minutes
 
 

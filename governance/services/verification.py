@@ -169,9 +169,7 @@ def verification_request_create(*, data: bytes) -> VerificationRequest:
             _("Många filer kontrolleras just nu. Försök igen om en stund – inget har sparats.")
         )
     request = VerificationRequest.objects.create(data=data, sha256=sha256(data), size=len(data))
-    from ..tasks import verify_upload
-
-    enqueue_on_commit(verify_upload, request.pk)
+    enqueue_on_commit("verifications", request.pk)
     return request
 
 

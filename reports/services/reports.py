@@ -57,11 +57,9 @@ def reportable(agreement: Agreement, quarter: Quarter) -> str | None:
 
 
 def _enqueue(report: QuarterlyReport) -> None:
-    from ..tasks import generate_quarterly_report
-
     # Through samverkan.jobs: with the broker down the page still answers, and the queued run can be
     # ordered again once it counts as stuck (see report_request).
-    enqueue_on_commit(generate_quarterly_report, report.pk)
+    enqueue_on_commit("quarterly_reports", report.pk)
 
 
 @transaction.atomic

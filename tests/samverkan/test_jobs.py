@@ -68,6 +68,8 @@ def _resolve_name(path: Path, tree: ast.Module, name: str):
 
 
 def _resolve(path: Path, tree: ast.Module, node: ast.expr):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return jobs.task_of(node.value)  # a job kind by name (ImproperlyConfigured if none is registered)
     if isinstance(node, ast.Name):
         return _resolve_name(path, tree, node.id)
     if isinstance(node, ast.Attribute):
