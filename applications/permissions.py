@@ -1,19 +1,22 @@
 """May this user do X to this proposal? The one place that decides, for applications.
 
-Team members (responsible researcher, other researchers, responsible tjänsteperson) hold django-guardian
-object permissions on their proposal (`view_proposal`, `change_proposal`), granted and revoked by the
-services when the team changes. Agreement roles (processledare, kommunikatör, beredning, styrgrupp) come
-from the core policy.
+The team – responsible researcher, other researchers, responsible tjänsteperson – is what the proposal's
+fields say (`team_q`, `on_team`): the one source, whoever changes it (the services, the admin). Beyond the
+team, an administrator may grant one person access to one proposal with a django-guardian object
+permission (`view_proposal` to read it, `change_proposal` to work on it as the team does). Agreement roles
+(processledare, kommunikatör, beredning, styrgrupp) come from the core policy.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from guardian.core import ObjectPermissionChecker
 
 from samverkan import permissions as core
 from samverkan.enums import Role
 
 from .enums import ProposalState
+from .models import Proposal
 
 S = ProposalState
 EDITABLE_STATES = {S.DIALOG, S.PITCH, S.APPLICATION}
@@ -21,6 +24,49 @@ EDITABLE_STATES = {S.DIALOG, S.PITCH, S.APPLICATION}
 REVIEW_VISIBLE_STATES = set(ProposalState) - {S.DIALOG, S.PITCH, S.APPLICATION, S.WITHDRAWN}
 STAFF_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR)
 REVIEW_ROLES = (Role.REVIEW_MEMBER, Role.STEERING_MEMBER, Role.SIGNATORY)
+
+
+# --- the team: the proposal's fields ------------------------------------------------------------------------
+
+
+def team_q(user, prefix: str = "") -> Q:
+    """Proposals (or, with `prefix` such as "proposal__", rows of a proposal) on whose team the user is."""
+    co_researcher_of = Proposal.researchers.through.objects.filter(user_id=user.pk).values("proposal_id")
+    return (
+        Q(**{f"{prefix}responsible_researcher_id": user.pk})
+        | Q(**{f"{prefix}responsible_officer_id": user.pk})
+        | Q(**{f"{prefix}pk__in": co_researcher_of})
+    )
+
+
+def _co_researcher_ids(proposal) -> set[int]:
+    ids = proposal.__dict__.get("_co_researcher_ids")
+    if ids is None:
+        prefetched = getattr(proposal, "_prefetched_objects_cache", {}).get("researchers")
+        if prefetched is not None:
+            ids = {user.pk for user in prefetched}
+        else:
+            ids = set(proposal.researchers.values_list("pk", flat=True)) if proposal.pk else set()
+        proposal.__dict__["_co_researcher_ids"] = ids
+    return ids
+
+
+def forget_team(proposal) -> None:
+    """Drop the team read from this proposal object (after its researchers changed)."""
+    proposal.__dict__.pop("_co_researcher_ids", None)
+
+
+def on_team(user, proposal) -> bool:
+    """Is the user responsible researcher, co-researcher or responsible tjänsteperson of the proposal."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return False
+    return pk in (proposal.responsible_researcher_id, proposal.responsible_officer_id) or pk in (
+        _co_researcher_ids(proposal)
+    )
+
+
+# --- ad-hoc grants: django-guardian -------------------------------------------------------------------------
 
 
 def _checker(user) -> ObjectPermissionChecker:
@@ -31,21 +77,16 @@ def _checker(user) -> ObjectPermissionChecker:
 
 
 def forget(user) -> None:
-    """Drop cached object permissions (after the team changed within one request, and in tests)."""
+    """Drop cached object permissions and roles (after they changed within one request, and in tests)."""
     user.__dict__.pop("_applications_checker", None)
     core.forget_grants(user)
 
 
-def prefetch(user, proposals) -> None:
-    """Load the user's object permissions for many proposals in one query (lists)."""
-    if getattr(user, "is_authenticated", False) and proposals:
-        _checker(user).prefetch_perms(proposals)
-
-
 def is_team_member(user, proposal) -> bool:
+    """Works on the proposal as its team does: on the team, or granted `change_proposal` on it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return _checker(user).has_perm("change_proposal", proposal)
+    return on_team(user, proposal) or _checker(user).has_perm("change_proposal", proposal)
 
 
 def proposal_party_ids(proposal) -> set[int]:
@@ -80,7 +121,7 @@ def can_view_proposal(user, proposal) -> bool:
         return False
     if core.is_superuser(user) or core.has_role(user, proposal.agreement_id, *STAFF_ROLES):
         return True
-    if _checker(user).has_perm("view_proposal", proposal):
+    if on_team(user, proposal) or _checker(user).has_perm("view_proposal", proposal):
         return True
     return proposal.state in REVIEW_VISIBLE_STATES and core.has_role(
         user, proposal.agreement_id, *REVIEW_ROLES
@@ -143,11 +184,8 @@ def can_transition(user, proposal, name: str) -> bool:
 def _applies(user, proposal) -> bool:
     """An applicant's step is the team's own declaration: an administrator's blanket object permissions do
     not make them an applicant."""
-    if user.is_superuser and user.pk not in (
-        proposal.responsible_researcher_id,
-        proposal.responsible_officer_id,
-    ):
-        return proposal.researchers.filter(pk=user.pk).exists()
+    if user.is_superuser:
+        return on_team(user, proposal)
     return is_team_member(user, proposal)
 
 

@@ -45,20 +45,14 @@ def with_next_step_data(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def _co_researcher_of(user) -> Q:
-    through = Proposal.researchers.through
-    return Q(pk__in=through.objects.filter(user_id=user.pk).values("proposal_id"))
-
-
 def my_proposals(user) -> QuerySet[Proposal]:
-    """Proposals where the user is on the team: responsible researcher, co-researcher or responsible
-    tjänsteperson (the people who hold `applications.change_proposal` on it; the services keep the
-    object permissions in step with these fields). Read from the fields: one indexed query, no joins that
-    would duplicate rows."""
+    """Proposals where the user is on the team (`permissions.team_q`: responsible researcher, co-researcher
+    or responsible tjänsteperson – the fields are the one source). One indexed query, no joins that would
+    duplicate rows."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Proposal.objects.none()
-    team = Q(responsible_researcher_id=user.pk) | Q(responsible_officer_id=user.pk) | _co_researcher_of(user)
-    return with_next_step_data(Proposal.objects.filter(team)).order_by("-updated_at", "-pk")
+    team = Proposal.objects.filter(permissions.team_q(user))
+    return with_next_step_data(team).order_by("-updated_at", "-pk")
 
 
 def pipeline_base(user) -> QuerySet[Proposal]:

@@ -51,6 +51,12 @@ def economy_agreement_ids(user) -> set[int] | None:
     return policy.agreement_ids_with_role(user, Role.PROCESS_LEADER, Role.STEERING_MEMBER)
 
 
+def can_edit_plan(user, plan) -> bool:
+    """A processledare keeps the year's activity plan until the styrgrupp has decided it (then it is
+    frozen: copied to next year, never changed)."""
+    return not plan.is_frozen and can_manage_economy(user, plan.agreement_id)
+
+
 def can_view_project_economy(user, proposal) -> bool:
     return can_view_economy(user, proposal.agreement_id) or proposals.is_team_member(user, proposal)
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.enums import ProposalState
 from applications.models import Proposal
 from samverkan.enums import Role
-from samverkan.models import RoleAssignment, User
+from samverkan.models import User
+from samverkan.selectors import people_with_role
 
 from .enums import AttendanceStatus, ItemKind, MeetingKind
 from .models import Body, Meeting
@@ -22,12 +23,6 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.email
-
-
-def people_with_roles(agreement, *roles):
-    """Active people holding any of `roles` in the agreement, by name."""
-    user_ids = RoleAssignment.objects.active().filter(agreement=agreement, role__in=roles).values("user_id")
-    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("last_name", "first_name", "email")
 
 
 class MeetingForm(forms.Form):
@@ -80,10 +75,10 @@ class MeetingForm(forms.Form):
                 "kind", "name"
             )
         # Processledaren leads beredning meetings; ledamöter chair the bodies they sit in.
-        self.fields["chair"].queryset = people_with_roles(
+        self.fields["chair"].queryset = people_with_role(
             agreement, Role.PROCESS_LEADER, Role.REVIEW_MEMBER, Role.STEERING_MEMBER
         )
-        self.fields["secretary"].queryset = people_with_roles(agreement, Role.PROCESS_LEADER)
+        self.fields["secretary"].queryset = people_with_role(agreement, Role.PROCESS_LEADER)
 
     def clean(self):
         data = super().clean()

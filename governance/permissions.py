@@ -123,10 +123,14 @@ def can_keep_attendance(user, meeting) -> bool:
     )
 
 
+def is_secretary(user, meeting) -> bool:
+    return _active(user) and user.pk == meeting.secretary_id
+
+
 def can_edit_minutes(user, meeting) -> bool:
     minutes = getattr(meeting, "minutes", None)
     approved = minutes is not None and minutes.approved_at is not None
-    return not approved and _active(user) and user.pk == meeting.secretary_id
+    return not approved and is_secretary(user, meeting)
 
 
 def can_approve_minutes(user, minutes) -> bool:
@@ -217,6 +221,15 @@ def can_view_document(user, document) -> bool:
         return True
     return core.is_superuser(user) or core.has_role(
         user, document.decision.meeting.agreement_id, Role.SIGNATORY
+    )
+
+
+def can_register_copy(user, copy) -> bool:
+    """Each organisation's processledare registers its own copy (for a company: the municipality's)."""
+    agreement_id = copy.document.decision.meeting.agreement_id
+    party_id = copy.organisation.parent_id or copy.organisation_id
+    return core.is_superuser(user) or core.has_role(
+        user, agreement_id, Role.PROCESS_LEADER, party_id=party_id
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet
 
 from . import permissions
 from .enums import Role
-from .models import Agreement, Organisation, RoleAssignment
+from .models import Agreement, Organisation, RoleAssignment, User
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -43,4 +45,25 @@ def roles_of(user) -> QuerySet[RoleAssignment]:
         .filter(user=user)
         .select_related("agreement", "organisation")
         .order_by("agreement__name", "role")
+    )
+
+
+def people_with_role(
+    agreement: Agreement | int | Iterable[int],
+    *roles: str,
+    organisation: Organisation | int | Iterable[int] | None = None,
+) -> QuerySet[User]:
+    """The active people who hold any of `roles` today in the agreement (or in any of several agreements,
+    given their ids) – for `organisation` (one, or several ids) when given – each once, by name."""
+    assignments = RoleAssignment.objects.active().filter(role__in=roles)
+    if isinstance(agreement, Agreement | int):
+        assignments = assignments.filter(agreement_id=getattr(agreement, "pk", agreement))
+    else:
+        assignments = assignments.filter(agreement_id__in=list(agreement))
+    if isinstance(organisation, Organisation | int):
+        assignments = assignments.filter(organisation_id=getattr(organisation, "pk", organisation))
+    elif organisation is not None:
+        assignments = assignments.filter(organisation_id__in=list(organisation))
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user_id")).order_by(
+        "last_name", "first_name", "email"
     )

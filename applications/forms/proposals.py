@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.enums import OrganisationKind, Role
 from samverkan.models import Agreement, Organisation, RoleAssignment, User
+from samverkan.selectors import people_with_role
 
 from ..enums import WorkForm
 from ..models import Proposal
@@ -19,8 +20,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _people(agreement_ids, role):
-    ids = RoleAssignment.objects.active().filter(agreement_id__in=agreement_ids, role=role).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name")
+    return people_with_role(agreement_ids, role).order_by("first_name", "last_name")
 
 
 def _municipal_orgs(agreement_ids):

@@ -7,18 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
-from guardian.shortcuts import assign_perm, remove_perm
 
 from samverkan.enums import Role
 from samverkan.models import Agreement, Organisation, RoleAssignment, User
 from samverkan.notifications import notify
+from samverkan.selectors import people_with_role
 
 from .. import permissions
 from ..enums import ProposalState, TemplateStage, WorkForm
 from ..models import ActivityGoal, Proposal, ProposalSection, ProposalTemplate, ProposalTransition
 from ..signals import proposal_transitioned
 
-TEAM_PERMS = ("applications.view_proposal", "applications.change_proposal")
 STALE_MESSAGE = "Ärendet har ändrats av någon annan – ladda om sidan."
 
 
@@ -31,7 +30,7 @@ class StaleProposal(TransitionRefused):
         super().__init__(message)
 
 
-# --- team and object permissions ---------------------------------------------------------------------------
+# --- team ---------------------------------------------------------------------------------------------------
 
 
 def team_of(proposal: Proposal) -> set[User]:
@@ -39,18 +38,6 @@ def team_of(proposal: Proposal) -> set[User]:
     if proposal.responsible_officer_id:
         members.add(proposal.responsible_officer)
     return members
-
-
-def _sync_team_permissions(proposal: Proposal, before: set[User]) -> None:
-    after = team_of(proposal)
-    for user in before - after:
-        for perm in TEAM_PERMS:
-            remove_perm(perm, user, proposal)
-        permissions.forget(user)
-    for user in after - before:
-        for perm in TEAM_PERMS:
-            assign_perm(perm, user, proposal)
-        permissions.forget(user)
 
 
 def current_template(agreement: Agreement, stage: str, work_form: str) -> ProposalTemplate | None:
@@ -127,7 +114,6 @@ def proposal_create(
     proposal.save()
     proposal.municipal_organisations.set(municipal_organisations)
     proposal.researchers.set(researchers)
-    _sync_team_permissions(proposal, before=set())
     ProposalTransition.objects.create(
         proposal=proposal,
         transition="create",
@@ -191,7 +177,7 @@ def proposal_update(
         fresh.municipal_organisations.set(municipal_organisations)
     if researchers is not None:
         fresh.researchers.set(researchers)
-    _sync_team_permissions(fresh, before=before)
+    permissions.forget_team(fresh)  # the team is read from the fields, which just changed
     new_members = team_of(fresh) - before
     notify(
         "proposal_team_added",
@@ -377,12 +363,7 @@ def proposal_transition(
         "label": transition.custom.get("label"),
     }
     if name == "submit":
-        leaders = [
-            a.user
-            for a in RoleAssignment.objects.active()
-            .filter(agreement=fresh.agreement, role=Role.PROCESS_LEADER)
-            .select_related("user")
-        ]
+        leaders = people_with_role(fresh.agreement, Role.PROCESS_LEADER)
         notify("proposal_submitted", to=leaders, context=context, link=fresh.get_absolute_url())
         notify(
             "proposal_submitted_receipt", to=team_of(fresh), context=context, link=fresh.get_absolute_url()

@@ -34,7 +34,9 @@ FROZEN_MESSAGE = _(
 )
 
 
-def _may_edit(plan: ActivityPlan, by: User) -> ActivityPlan:
+def _locked_for_edit(plan: ActivityPlan, by: User) -> ActivityPlan:
+    """The plan, locked, once `permissions.can_edit_plan` allows the edit: PermissionDenied for anyone but a
+    processledare, the Swedish refusal for a frozen plan."""
     fresh = ActivityPlan.objects.select_for_update().get(pk=plan.pk)
     if not permissions.can_manage_economy(by, fresh.agreement_id):
         raise PermissionDenied
@@ -95,7 +97,7 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(*, plan: ActivityPlan, by: User, **fields) -> ActivityPlan:
-    fresh = _may_edit(plan, by)
+    fresh = _locked_for_edit(plan, by)
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(fresh, name, (fields[name] or "").strip())
@@ -143,7 +145,7 @@ def activity_save(
 ) -> PlanActivity:
     """Add or change an activity: budget is an amount, or (amount empty) "ingår i budgetpost X" when a line is
     chosen, or nothing ("–")."""
-    fresh = _may_edit(plan, by)
+    fresh = _locked_for_edit(plan, by)
     values = _activity_values(fresh, fields)
     if activity is None:
         order = (fresh.activities.aggregate(n=Max("order"))["n"] or 0) + 1
@@ -158,7 +160,7 @@ def activity_save(
 
 @transaction.atomic
 def activity_delete(*, activity: PlanActivity, by: User) -> None:
-    _may_edit(activity.plan, by)
+    _locked_for_edit(activity.plan, by)
     activity.delete()
 
 
@@ -213,7 +215,7 @@ def plan_present(*, plan: ActivityPlan, meeting, by: User):
     from governance.enums import ItemKind
     from governance.services import item_add
 
-    fresh = _may_edit(plan, by)
+    fresh = _locked_for_edit(plan, by)
     if meeting.agreement_id != fresh.agreement_id or not meeting.is_review:
         raise ValidationError({"meeting": _("Välj en beredning i avtalet.")})
     item = item_add(
@@ -236,7 +238,7 @@ def plan_to_steering(*, plan: ActivityPlan, meeting, by: User):
     from governance.enums import ItemKind
     from governance.services import item_add
 
-    fresh = _may_edit(plan, by)
+    fresh = _locked_for_edit(plan, by)
     if meeting.agreement_id != fresh.agreement_id or not meeting.is_steering:
         raise ValidationError({"meeting": _("Välj ett styrgruppsmöte i avtalet.")})
     if fresh.steering_item_id and not fresh.steering_item.decisions.exists():

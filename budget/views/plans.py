@@ -90,7 +90,7 @@ def _meetings(plan, *, steering: bool):
 def _context(request, plan, **extra) -> dict:
     activities = list(plan.activities.select_related("budget_line"))
     can_manage = permissions.can_manage_economy(request.user, plan.agreement_id)
-    editable = can_manage and not plan.is_frozen
+    editable = permissions.can_edit_plan(request.user, plan)
     context = {
         "plan": plan,
         "activities": activities,

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.enums import ProposalState
+from samverkan.enums import Role
 from samverkan.notifications import notify
+from samverkan.selectors import people_with_role
 
 from ..enums import OPEN_STATES, ReminderKind
 from ..models import FollowUpReport, ReminderLog
-from .reports import process_leaders
 from .schedule import refresh_states
 
 
@@ -96,7 +97,7 @@ def _digest(agreement_id: int, today: datetime.date, sent: list[ReminderLog]) ->
     """One digest per processledare and day: today's reminders and every overdue report of the agreement."""
     with transaction.atomic():
         key = f"digest-{today.isoformat()}"
-        leaders = process_leaders(agreement_id)
+        leaders = people_with_role(agreement_id, Role.PROCESS_LEADER)
         already = set(
             ReminderLog.objects.filter(agreement_id=agreement_id, key=key).values_list(
                 "recipient_id", flat=True

@@ -22,8 +22,9 @@ from budget.enums import CostCategory
 from governance.enums import ItemKind, MeetingStatus
 from governance.models import Meeting
 from samverkan.enums import Role
-from samverkan.models import RoleAssignment, User
+from samverkan.models import User
 from samverkan.notifications import notify
+from samverkan.selectors import people_with_role
 
 from .. import permissions
 from ..enums import OPEN_STATES, GoalStatus, ReportKind, ReportState
@@ -36,15 +37,6 @@ def _locked(report: FollowUpReport) -> FollowUpReport:
         .select_related("proposal", "proposal__agreement")
         .get(pk=report.pk)
     )
-
-
-def process_leaders(agreement_id: int) -> list[User]:
-    return [
-        a.user
-        for a in RoleAssignment.objects.active()
-        .filter(agreement_id=agreement_id, role=Role.PROCESS_LEADER)
-        .select_related("user")
-    ]
 
 
 @transaction.atomic
@@ -151,7 +143,7 @@ def report_submit(*, report: FollowUpReport, by: User) -> FollowUpReport:
     context = {"report": fresh, "proposal": fresh.proposal, "by": by}
     notify(
         "followup_report_submitted",
-        to=process_leaders(fresh.proposal.agreement_id),
+        to=people_with_role(fresh.proposal.agreement_id, Role.PROCESS_LEADER),
         context=context,
         link=fresh.get_absolute_url(),
     )

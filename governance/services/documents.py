@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from applications.cadence import cadence_description
 from applications.services import proposal_record_documents_complete
-from samverkan import permissions as core
 from samverkan.enums import OrganisationKind, Role
 from samverkan.models import Organisation, RoleAssignment
 from samverkan.notifications import notify
+from samverkan.selectors import people_with_role
 
-from .. import signing
+from .. import permissions, signing
 from ..enums import DecisionKind, DocumentKind, DocumentStatus
 from ..models import Decision, DecisionDocument, DocumentCopy, DocumentSignature
 from ..pdf import render_pdf
@@ -315,7 +315,7 @@ def document_sign(*, document: DecisionDocument, by, password: str, ip_address: 
     if not missing_signatures(document):
         document.status = DocumentStatus.SIGNED
         document.save(update_fields=["status"])
-    leaders = _process_leaders(document)
+    leaders = people_with_role(document.decision.meeting.agreement_id, Role.PROCESS_LEADER)
     notify(
         "document_signed",
         to=leaders,
@@ -331,30 +331,12 @@ def document_sign(*, document: DecisionDocument, by, password: str, ip_address: 
     return created
 
 
-def _process_leaders(document):
-    return [
-        a.user
-        for a in RoleAssignment.objects.active()
-        .filter(agreement_id=document.decision.meeting.agreement_id, role=Role.PROCESS_LEADER)
-        .select_related("user")
-    ]
-
-
 # --- diarium ------------------------------------------------------------------------------------------------
 
 
 def diarium_pattern(organisation: Organisation) -> re.Pattern:
     prefix = re.escape(organisation.diarium_prefix or organisation.short_name)
     return re.compile(rf"^{prefix}-(19|20)\d\d/\d{{1,6}}$")
-
-
-def can_register(user, copy: DocumentCopy) -> bool:
-    """Each organisation's processledare registers its own copy (for a company: the municipality's)."""
-    agreement_id = copy.document.decision.meeting.agreement_id
-    party_id = copy.organisation.parent_id or copy.organisation_id
-    return core.is_superuser(user) or core.has_role(
-        user, agreement_id, Role.PROCESS_LEADER, party_id=party_id
-    )
 
 
 @transaction.atomic
@@ -367,7 +349,7 @@ def copy_register(*, copy: DocumentCopy, by, diarienummer: str) -> DocumentCopy:
         .get(pk=copy.pk)
     )
     document = copy.document
-    if not can_register(by, copy):
+    if not permissions.can_register_copy(by, copy):
         raise PermissionDenied
     if document.status not in (DocumentStatus.SIGNED, DocumentStatus.REGISTERED):
         raise DocumentError(_("Exemplaret kan diarieföras först när alla har signerat."))

@@ -350,19 +350,13 @@ def minutes_draft_text(meeting: Meeting) -> str:
 # --- writes ------------------------------------------------------------------------------------------------
 
 
-def _is_secretary(user, meeting) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.pk == meeting.secretary_id
-    )
-
-
 @transaction.atomic
 def minutes_save(*, meeting: Meeting, by, text: str, adjuster=None) -> Minutes:
     """The secretary writes the minutes and appoints the adjuster (a member of the body, not the chair)
     until the minutes are approved. A changed text or adjuster withdraws confirmations already given:
     the chair and the adjuster approve what they read."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if not _is_secretary(by, meeting):
+    if not permissions.is_secretary(by, meeting):
         raise PermissionDenied
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first() or Minutes.objects.create(
         meeting=meeting

@@ -142,8 +142,10 @@ def _detail_context(request, document, *, sign_form=None, register_forms=None, a
     register_forms = register_forms or {}
     registrable = document.status in (DocumentStatus.SIGNED, DocumentStatus.REGISTERED)
     for copy in copies:
-        copy.document = document  # can_register reads the agreement through it
-        copy.may_register = registrable and not copy.diarienummer and service.can_register(user, copy)
+        copy.document = document  # can_register_copy reads the agreement through it
+        copy.may_register = (
+            registrable and not copy.diarienummer and permissions.can_register_copy(user, copy)
+        )
         copy.register_form = register_forms.get(copy.pk) or (
             RegisterForm(copy=copy) if copy.may_register else None
         )
@@ -293,7 +295,7 @@ def copy_register(request, pk, copy_pk):
         DocumentCopy.objects.select_related("organisation"), pk=copy_pk, document=document
     )
     copy.document = document
-    if not service.can_register(request.user, copy):
+    if not permissions.can_register_copy(request.user, copy):
         raise PermissionDenied
     form = RegisterForm(request.POST, copy=copy)
     if form.is_valid():

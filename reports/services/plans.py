@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from governance import services as governance_services
 from governance.enums import ItemKind
+from samverkan.enums import Role
 from samverkan.models import Agreement
 from samverkan.notifications import notify
+from samverkan.selectors import people_with_role
 
 from .. import permissions
 from ..enums import PlanStatus
@@ -144,12 +146,7 @@ def plan_submit(*, plan: CommunicationPlan, by) -> CommunicationPlan:
         raise ValidationError(_("Planen saknar %(what)s.") % {"what": ", ".join(missing)})
     plan.status = PlanStatus.SUBMITTED
     plan.save()
-    from samverkan.enums import Role
-    from samverkan.models import User
-
-    leaders = User.objects.filter(
-        role_assignments__in=plan.agreement.role_assignments.active().filter(role=Role.PROCESS_LEADER)
-    ).distinct()
+    leaders = people_with_role(plan.agreement, Role.PROCESS_LEADER)
     notify(
         "communication_plan_submitted",
         to=leaders,

@@ -22,6 +22,7 @@ from samverkan.enums import Role
 from samverkan.jobs import enqueue_on_commit
 from samverkan.models import Agreement, User
 from samverkan.notifications import notify
+from samverkan.selectors import people_with_role
 
 from .. import permissions
 from ..enums import ReportStatus, ReportTrigger
@@ -222,14 +223,7 @@ def pdf_context(report: QuarterlyReport) -> dict:
 
 
 def recipients(agreement: Agreement) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__in=agreement.role_assignments.active().filter(
-                role__in=[Role.PROCESS_LEADER, Role.COMMUNICATOR]
-            ),
-        ).distinct()
-    )
+    return list(people_with_role(agreement, Role.PROCESS_LEADER, Role.COMMUNICATOR))
 
 
 def _notify_ready(report: QuarterlyReport) -> None:

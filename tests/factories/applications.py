@@ -1,7 +1,6 @@
 import datetime
 
 import factory
-from guardian.shortcuts import assign_perm
 
 from applications.enums import ProposalState, TemplateStage, WorkForm
 from applications.models import ActivityGoal, Proposal, ProposalSection, ProposalTemplate, TemplateSection
@@ -60,9 +59,6 @@ class ProposalFactory(factory.django.DjangoModelFactory):
         if state != ProposalState.DIALOG:
             Proposal.objects.filter(pk=proposal.pk).update(state=state)
             proposal.refresh_from_db()
-        for user in filter(None, [proposal.responsible_researcher, proposal.responsible_officer]):
-            assign_perm("applications.view_proposal", user, proposal)
-            assign_perm("applications.change_proposal", user, proposal)
         return proposal
 
 
@@ -98,12 +94,9 @@ def with_goals(proposal, *texts):
 
 
 def with_co_researcher(proposal, researcher=None):
-    """Add a co-researcher (holding the forskare role in the agreement) to the team, with the team's object
-    permissions, as proposal_update would."""
+    """Add a co-researcher (holding the forskare role in the agreement) to the team."""
     researcher = researcher or person_with_role(proposal.agreement, Role.RESEARCHER)
     proposal.researchers.add(researcher)
-    assign_perm("applications.view_proposal", researcher, proposal)
-    assign_perm("applications.change_proposal", researcher, proposal)
     return researcher
 
 
