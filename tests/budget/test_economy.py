@@ -14,8 +14,8 @@ from applications.services import proposal_transition
 from budget import selectors, services
 from budget.enums import CostCategory, SpendingSource
 from budget.models import BudgetFrame, Commitment, Disbursement, FrameAmount, Spending
+from governance.minutes_draft import minutes_draft_text
 from governance.models import Decision
-from governance.services.minutes import minutes_draft_text
 from samverkan.enums import Role
 from samverkan.templatetags.money import format_kr
 from tests.factories.applications import ProposalFactory
@@ -585,7 +585,10 @@ def test_base_funding_of_a_programme_shows_in_the_overview_and_on_its_page(clien
     assert [(row.proposal, row.amount) for row in overview.base_funding] == [(programme, 35_000)]
     client.force_login(programme.responsible_researcher)
     page = client.get(programme.get_absolute_url()).content.decode()
-    assert "Basfinansiering 2027" in page and "35\xa0000\xa0kr" in page
+    # The economy panel is deferred: the page links to it, htmx fetches it after the page.
+    assert "?panel=ekonomi" in page
+    panel = client.get(programme.get_absolute_url(), {"panel": "ekonomi"}, HTTP_HX_REQUEST="true")
+    assert "Basfinansiering 2027" in panel.content.decode() and "35\xa0000\xa0kr" in panel.content.decode()
 
 
 def test_under_spending_in_a_finished_year_is_flagged(agreement, leader):
