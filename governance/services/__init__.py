@@ -1,5 +1,6 @@
 """Every write in governance. Views call these; they check permission again and run in one transaction."""
 
+from ..minutes_draft import minutes_draft_text  # noqa: F401
 from .decisions import DecisionError, decision_by_acclamation, decision_correct, decision_from_vote  # noqa: F401
 from .documents import (  # noqa: F401
     DocumentError,
@@ -20,7 +21,6 @@ from .meetings import (  # noqa: F401
 )
 from .minutes import (  # noqa: F401
     minutes_approve,
-    minutes_draft_text,
     minutes_for,
     minutes_pdf_failed,
     minutes_render_pdf,
