@@ -1,4 +1,9 @@
-"""The error pages (handler400/403/404/500 in samverkan/urls.py), in Swedish.
+"""The application error family (ApplicationError) and the error pages (handler400/403/404/500 in
+samverkan/urls.py), in Swedish.
+
+A refused action – a transition that may not happen now, a vote that is closed, a wrong signing password –
+raises a subclass of ApplicationError with the Swedish sentence the person is shown; samverkan.http is the one
+place that turns it into a message or a form's errors.
 
 A refusal (400, 403) is an everyday event, not a bug: it is logged as one line – what and where (and who,
 for a 403) – and not with the traceback Django attaches to it, which would bury real errors in the log.
@@ -12,6 +17,31 @@ from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
 
 request_logger = logging.getLogger("django.request")
+
+
+class ApplicationError(Exception):
+    """A refused action, worded in Swedish for the person who tried it. Every service's refusals derive from
+    it (TransitionRefused, VotingError, DocumentError, AmountError, ReportError, …).
+
+    `message` is shown as it is; `field_errors` ({field name: [messages]}) puts refusals that belong to a
+    field next to it when the view re-renders its form."""
+
+    def __init__(self, message="", *, field_errors: dict | None = None):
+        super().__init__(message)
+        self.message = str(message)
+        self.field_errors = {
+            name: [str(text) for text in (texts if isinstance(texts, list | tuple) else [texts])]
+            for name, texts in (field_errors or {}).items()
+        }
+
+    @property
+    def messages(self) -> list[str]:
+        """The message, then every field error – as ValidationError.messages reads."""
+        general = [self.message] if self.message else []
+        return general + [text for texts in self.field_errors.values() for text in texts]
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 def _log_one_line(response, logger, level: int, message: str, *args) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from samverkan.enums import Role
+from samverkan.errors import ApplicationError
 from samverkan.models import Agreement, Organisation, RoleAssignment, User
 from samverkan.notifications import notify
 from samverkan.selectors import people_with_role
@@ -21,7 +22,7 @@ from ..signals import proposal_transitioned
 STALE_MESSAGE = "Ärendet har ändrats av någon annan – ladda om sidan."
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(ApplicationError):
     """A transition (or edit) that may not happen now; the message is Swedish and shown to the user."""
 
 

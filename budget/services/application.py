@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from applications.models import Proposal
+from samverkan.errors import ApplicationError
 from samverkan.models import Organisation, User
 
 from .. import permissions
@@ -26,7 +27,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _UNIT = re.compile(r"(kr\.?|kronor)$", re.IGNORECASE)
 
 
-class AmountError(ValueError):
+class AmountError(ApplicationError):
     """A cell value that is not a whole, non-negative number of kronor (the message is Swedish)."""
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Proposal
-from applications.services import TransitionRefused
 from applications.services.proposals import team_of
+from samverkan.errors import ApplicationError
+from samverkan.http import show_refusal
 from samverkan.models import Agreement
 
 from .. import permissions, selectors, services
@@ -134,8 +135,10 @@ def presentation_register(request, pk):
                 title=form.cleaned_data["title"],
                 presenter=form.team[form.cleaned_data["presenter"]],
             )
-        except (ValidationError, TransitionRefused) as error:
-            messages.error(request, error_text(error) if isinstance(error, ValidationError) else str(error))
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        except ApplicationError as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _("Presentationen är registrerad på programmet."))
     else:

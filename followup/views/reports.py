@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.services import TransitionRefused
+from samverkan.errors import ApplicationError
+from samverkan.http import show_refusal
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -88,8 +89,8 @@ def report_detail(request, pk):
                     return redirect("followup:report_detail", pk)
             except ValidationError as error:
                 apply_errors(form, error)
-            except TransitionRefused as refused:
-                form.add_error(None, str(refused))
+            except ApplicationError as error:
+                show_refusal(request, error, form=form)
             else:
                 messages.success(request, _("Utkastet är sparat."))
                 return redirect("followup:report_detail", pk)

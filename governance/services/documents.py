@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from applications.cadence import cadence_description
 from applications.services import proposal_record_documents_complete
 from samverkan.enums import OrganisationKind, Role
+from samverkan.errors import ApplicationError
 from samverkan.models import Organisation, RoleAssignment
 from samverkan.notifications import notify
 from samverkan.selectors import people_with_role
@@ -34,7 +35,7 @@ DOCUMENT_KIND_FOR_DECISION = {
 }
 
 
-class DocumentError(Exception):
+class DocumentError(ApplicationError):
     """A refused document action; the Swedish message is shown to the user."""
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.services.proposals import team_of
+from samverkan.errors import ApplicationError
 from samverkan.notifications import notify
 
 from .. import permissions, voting
@@ -18,7 +19,7 @@ from ..models import AgendaItem, Attendance, Ballot, Recusal, Vote
 from ..selectors import members_of, seat_of
 
 
-class VotingError(Exception):
+class VotingError(ApplicationError):
     """A refused voting action; the message is Swedish and shown to the user."""
 
 

@@ -27,6 +27,8 @@ from applications.services import (
 )
 from samverkan import permissions as core
 from samverkan.enums import Role
+from samverkan.errors import ApplicationError
+from samverkan.http import show_refusal
 
 from .. import permissions, signing
 from ..enums import DocumentKind, DocumentStatus
@@ -243,8 +245,8 @@ def document_sign(request, pk):
             password=form.cleaned_data["password"],
             ip_address=request.META.get("REMOTE_ADDR"),
         )
-    except service.DocumentError as error:
-        messages.error(request, str(error))
+    except ApplicationError as error:
+        show_refusal(request, error)
     except signing.SigningKeyMissing:
         logger.exception("Signing key missing for document %s", document.pk)
         messages.error(
@@ -305,8 +307,8 @@ def copy_register(request, pk, copy_pk):
             )
         except ValidationError as error:
             _apply_errors(form, error)
-        except service.DocumentError as error:
-            messages.error(request, str(error))
+        except ApplicationError as error:
+            show_refusal(request, error)
             return redirect(document)
         else:
             messages.success(

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.services import TransitionRefused
 from samverkan import permissions as core
 from samverkan.enums import Role
+from samverkan.errors import ApplicationError
+from samverkan.http import show_refusal
 from samverkan.models import Agreement, Organisation
 
 from .. import permissions, services
@@ -317,8 +318,8 @@ def item_add(request, pk):
         item = services.item_add(meeting=meeting, by=request.user, **form.service_kwargs())
     except ValidationError as error:
         messages.error(request, _error_text(error))
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
+    except ApplicationError as error:
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("Punkten ”%(title)s” är tillagd på dagordningen.") % {"title": item.title}

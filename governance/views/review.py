@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.services import TransitionRefused
+from samverkan.errors import ApplicationError
+from samverkan.http import show_refusal
 
 from .. import permissions, services
 from ..enums import Perspective
@@ -103,8 +104,8 @@ def outcome_record(request, pk, item_pk):
                 messages.error(request, " ".join(error.messages))
                 return redirect(item)
             form.apply_service_errors(error)
-        except TransitionRefused as refused:
-            messages.error(request, str(refused))
+        except ApplicationError as error:
+            show_refusal(request, error)
             return redirect(item)
         else:
             recorded.proposal.refresh_from_db()

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.services import TransitionRefused
+from samverkan.errors import ApplicationError
+from samverkan.http import show_refusal
 
 from .. import permissions, services
 from ..enums import VoteStatus
@@ -75,8 +76,8 @@ def vote_open(request, pk, item_pk):
             deadline=form.cleaned_data["deadline"],
             open_ballots_after_close=form.cleaned_data["open_ballots_after_close"],
         )
-    except services.VotingError as error:
-        messages.error(request, str(error))
+    except ApplicationError as error:
+        show_refusal(request, error)
     else:
         automatic = vote.recusals.filter(automatic=True).count()
         text = _("Voteringen är öppnad. Ledamöterna har fått besked.")
@@ -101,8 +102,8 @@ def ballot_cast(request, pk, item_pk):
         return redirect(item)
     try:
         ballot = services.ballot_cast(vote=vote, by=request.user, choice=form.cleaned_data["choice"])
-    except services.VotingError as error:
-        messages.error(request, str(error))
+    except ApplicationError as error:
+        show_refusal(request, error)
     else:
         label = choice_label(ballot.choice, cofunding=is_cofunding(item))
         messages.success(request, _("Din röst är registrerad: %(choice)s.") % {"choice": label})
@@ -124,8 +125,8 @@ def recusal_declare(request, pk, item_pk):
         return render_item(request, meeting, item, recusal_form=form)
     try:
         services.recusal_declare(vote=vote, by=request.user, reason=form.cleaned_data["reason"])
-    except services.VotingError as error:
-        messages.error(request, str(error))
+    except ApplicationError as error:
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("Ditt jäv är anmält och förs till protokollet. Du deltar inte i ärendet.")
@@ -145,8 +146,8 @@ def vote_close(request, pk, item_pk):
         return _back(request, meeting, item)
     try:
         vote = services.vote_close(vote=vote, by=request.user)
-    except services.VotingError as error:
-        messages.error(request, str(error))
+    except ApplicationError as error:
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("Voteringen är stängd. Utfall: %(outcome)s.") % {"outcome": vote.get_outcome_display()}
@@ -171,7 +172,7 @@ def decision_create(request, pk, item_pk):
             decision = services.decision_from_vote(vote=vote, by=request.user, **form.service_kwargs())
         else:
             decision = services.decision_by_acclamation(item=item, by=request.user, **form.service_kwargs())
-    except (services.VotingError, TransitionRefused, ValidationError) as error:
+    except (ApplicationError, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         if decision_context(request, meeting, item)["decision_mode"] in ("vote", "acclamation"):
             form.add_error(None, text)  # keep what was typed next to the message

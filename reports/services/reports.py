@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.enums import Role
+from samverkan.errors import ApplicationError
 from samverkan.jobs import enqueue_on_commit
 from samverkan.models import Agreement, User
 from samverkan.notifications import notify
@@ -37,8 +38,9 @@ log = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=30)
 
 
-class ReportError(ValidationError):
-    pass
+class ReportError(ApplicationError):
+    """A quarterly report that cannot be ordered (the quarter has not ended, or lies outside the agreement);
+    the refusal belongs to the form's quarter field."""
 
 
 def reportable(agreement: Agreement, quarter: Quarter) -> str | None:
@@ -79,7 +81,7 @@ def report_request(
         raise PermissionDenied
     problem = reportable(agreement, quarter)
     if problem:
-        raise ReportError(problem)
+        raise ReportError(field_errors={"quarter": problem})
     # Serialise orders for the agreement: two simultaneous clicks see each other's row.
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     try:

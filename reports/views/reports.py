@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from samverkan.http import refused
 
 from .. import permissions, selectors, services
 from ..forms import ReportOrderForm
@@ -45,15 +47,14 @@ def report_order(request):
     form = ReportOrderForm(request.POST, user=user)
     if not form.is_valid():
         return render(request, "reports/report_list.html", _list_context(user, form), status=400)
-    try:
+    with refused(request, form=form) as outcome:
         report, started = services.report_request(
             agreement=form.cleaned_data["agreement"],
             quarter=form.cleaned_data["quarter"],
             by=user,
             rerun=form.cleaned_data.get("rerun", False),
         )
-    except ValidationError as exc:
-        form.add_error("quarter", exc.messages[0])
+    if outcome.error:
         return render(request, "reports/report_list.html", _list_context(user, form), status=400)
     if not started:
         messages.info(
@@ -98,12 +99,10 @@ def report_status(request, pk):
 @login_required
 def report_retry(request, pk):
     report = _report(request, pk)
-    try:
+    with refused(request):
         services.report_request(
             agreement=report.agreement, quarter=report.period, by=request.user, rerun=True
         )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
     if request.htmx:
         return report_status(request, pk)
     return redirect(report)
