@@ -1,6 +1,6 @@
-"""Budget writes: the application budget (application.py), the agreement's economy (economy.py: frames,
-commitments, disbursements, spending), the finance-system import (imports.py) and the verksamhetsplan
-(plans.py)."""
+"""Budget writes: the application budget (application.py), the agreement's frames and lines (frames.py), its
+economy (economy.py: commitments, disbursements, spending), the finance-system import (imports.py) and the
+verksamhetsplan (plans.py)."""
 
 from .application import (  # noqa: F401
     MAX_AMOUNT,
@@ -16,12 +16,12 @@ from .economy import (  # noqa: F401
     decision_recorded,
     default_line_for,
     disbursement_create,
-    frame_save,
     granted_for,
     line_room,
     over_commitment_problems,
     spending_replace_for_report,
 )
+from .frames import frame_save  # noqa: F401
 from .imports import COLUMNS as IMPORT_COLUMNS  # noqa: F401
 from .imports import (  # noqa: F401
     ImportResult,

@@ -1,5 +1,5 @@
-"""Writes for the agreement's economy: frames and lines, commitments from styrgrupp decisions,
-disbursements and spending. Money is whole kronor (int), never float; every total is computed.
+"""Writes for the agreement's economy: commitments from styrgrupp decisions, disbursements and spending
+(the frames and lines: frames.py). Money is whole kronor (int), never float; every total is computed.
 
 Rules (Samverkansmodellen, DESIGN.md "Budget"):
 - a grant decision commits its amount per year against the line it is funded from; a decision that would
@@ -25,15 +25,15 @@ from django.utils.translation import gettext as _
 
 from applications.enums import ProposalState
 from applications.models import Proposal
-from samverkan.models import Agreement, User
+from samverkan.models import User
 from samverkan.templatetags.money import format_kr
 
 from .. import permissions
 from ..enums import CostCategory, LineKind, SpendingSource
-from ..models import BudgetFrame, BudgetLine, Commitment, Disbursement, FrameAmount, Spending
+from ..models import BudgetLine, Commitment, Disbursement, FrameAmount, Spending
 from .application import AmountError, parse_amount
+from .frames import check_year
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Proposal states in which the decision documents may have been signed and money paid out.
 DISBURSABLE_STATES = (
     ProposalState.GRANTED,
@@ -41,109 +41,6 @@ DISBURSABLE_STATES = (
     ProposalState.CLOSING,
     ProposalState.CLOSED,
 )
-
-
-# --- frames and lines --------------------------------------------------------------------------------------
-
-
-def _check_year(year) -> int:
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ValidationError({"year": _("Ange året med fyra siffror, t.ex. 2027.")}) from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationError({"year": _("Ange ett år mellan 2000 och 2100.")})
-    return year
-
-
-@transaction.atomic
-def frame_save(
-    *,
-    agreement: Agreement,
-    year: int,
-    by: User,
-    amounts: Mapping[int, object],
-    new_lines: list[dict] = (),
-    note: str | None = None,
-) -> BudgetFrame:
-    """Create or replace the year's frame: `amounts` maps existing line ids to typed amounts (empty = the
-    line is not in this year's frame); `new_lines` adds lines ({"area", "name", "kind", "amount",
-    "proposal"}). Every bad value is reported (ValidationError keyed "line-<id>" / "new-<n>-<field>") and
-    nothing is saved."""
-    if not permissions.can_manage_economy(by, agreement):
-        raise PermissionDenied
-    year = _check_year(year)
-    lines = {line.pk: line for line in BudgetLine.objects.filter(agreement=agreement)}
-    errors: dict[str, list[str]] = {}
-    parsed: dict[int, int] = {}
-    for line_id, value in amounts.items():
-        line = lines.get(int(line_id))
-        if line is None:
-            errors.setdefault("__all__", []).append(_("Okänd budgetpost."))
-            continue
-        try:
-            amount = parse_amount(value)
-        except AmountError as error:
-            errors[f"line-{line.pk}"] = [f"{line.name}: {error}."]
-            continue
-        if str(value or "").strip() != "":
-            parsed[line.pk] = amount
-    known = {(line.area.casefold(), line.name.casefold()) for line in lines.values()}
-    created: list[tuple[dict, int]] = []
-    for index, row in enumerate(new_lines):
-        area = (row.get("area") or "").strip()
-        name = (row.get("name") or "").strip()
-        raw = row.get("amount")
-        if not name and not area and str(raw or "").strip() == "":
-            continue  # an empty row
-        prefix = f"new-{index}"
-        label = name or _("Ny budgetpost %(n)s") % {"n": index + 1}
-        if not name:
-            errors[f"{prefix}-name"] = [_("%(label)s: ange budgetpostens namn.") % {"label": label}]
-        if not area:
-            errors[f"{prefix}-area"] = [_("%(label)s: ange samverkansområde.") % {"label": label}]
-        kind = row.get("kind") or LineKind.OPERATIONS
-        if kind not in LineKind.values:
-            errors[f"{prefix}-kind"] = [_("%(label)s: okänd typ av budgetpost.") % {"label": label}]
-        try:
-            amount = parse_amount(raw)
-        except AmountError as error:
-            errors[f"{prefix}-amount"] = [f"{label}: {error}."]
-            continue
-        if name and area:
-            key = (area.casefold(), name.casefold())
-            if key in known:
-                errors[f"{prefix}-name"] = [
-                    _("%(label)s: det finns redan en budgetpost med det namnet i området.") % {"label": label}
-                ]
-            known.add(key)
-        created.append(({**row, "area": area, "name": name, "kind": kind}, amount))
-    if errors:
-        raise ValidationError(errors)
-
-    frame, _created = BudgetFrame.objects.select_for_update().get_or_create(
-        agreement=agreement, year=year, defaults={"created_by": by, "note": note or ""}
-    )
-    if note is not None and frame.note != note:
-        frame.note = note
-        frame.save(update_fields=["note", "updated_at"])
-    FrameAmount.objects.filter(frame=frame).exclude(line_id__in=parsed).delete()
-    for line_id, amount in parsed.items():
-        FrameAmount.objects.update_or_create(frame=frame, line_id=line_id, defaults={"amount": amount})
-    order = max((line.order for line in lines.values()), default=0)
-    for row, amount in created:
-        order += 1
-        line = BudgetLine.objects.create(
-            agreement=agreement,
-            area=row["area"],
-            name=row["name"],
-            kind=row["kind"],
-            proposal=row.get("proposal"),
-            order=order,
-        )
-        FrameAmount.objects.create(frame=frame, line=line, amount=amount)
-    frame.save(update_fields=["updated_at"])
-    return frame
 
 
 # --- commitments -------------------------------------------------------------------------------------------
@@ -320,7 +217,7 @@ def disbursement_create(
         if amount == 0:
             errors["amount"] = [_("Belopp: ange ett belopp större än 0 kr.")]
     try:
-        year = _check_year(year)
+        year = check_year(year)
     except ValidationError as error:
         errors.update(error.message_dict)
     reference = (reference or "").strip()
@@ -375,7 +272,7 @@ def spending_replace_for_report(
     fresh = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not permissions.can_report_spending(by, fresh):
         raise PermissionDenied
-    year = _check_year(year)
+    year = check_year(year)
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError({"reference": [_("Referens saknas.")]})

@@ -17,7 +17,7 @@ from .. import permissions
 from ..enums import PlanStatus
 from ..models import ActivityPlan, BudgetLine, PlanActivity
 from .application import AmountError, parse_amount
-from .economy import _check_year
+from .frames import check_year
 
 PLAN_FIELDS = ("title", "area", "introduction", "overall_goals")
 ACTIVITY_FIELDS = (
@@ -76,7 +76,7 @@ def plan_create(
 ) -> ActivityPlan:
     if not permissions.can_manage_economy(by, agreement):
         raise PermissionDenied
-    year = _check_year(year)
+    year = check_year(year)
     _check_programme(agreement, programme)
     _unique(agreement, programme, year)
     if not title.strip():
@@ -170,7 +170,7 @@ def plan_copy(*, plan: ActivityPlan, by: User, year: int | None = None) -> Activ
     kept as a starting point. The copy is a draft."""
     if not permissions.can_manage_economy(by, plan.agreement_id):
         raise PermissionDenied
-    year = _check_year(year or plan.year + 1)
+    year = check_year(year or plan.year + 1)
     _unique(plan.agreement, plan.programme, year)
     title = plan.title.replace(str(plan.year), str(year))
     if title == plan.title:
