@@ -80,9 +80,10 @@ def permission_denied(request, exception=None):
         response,
         request_logger,
         logging.WARNING,
-        "Forbidden (Permission denied): %s (%s)",
+        "Forbidden (Permission denied): %s (%s)%s",
         request.path,
         _who(request),
+        f" refused by {exception}" if exception is not None and str(exception) else "",
     )
     return response
 

@@ -1,5 +1,6 @@
-"""The one way a view shows a refused action (samverkan.errors.ApplicationError): as a message on the page the
-view redirects to, or next to a form's fields when the view renders the form again. Nothing has changed –
+"""The one way a view requires a permission (`require`, 403 when the predicate says no), and the one way it
+shows a refused action (samverkan.errors.ApplicationError): as a message on the page the view redirects to,
+or next to a form's fields when the view renders the form again. Nothing has changed –
 every service refuses before it writes, in its own transaction – so the view simply goes on.
 
     with refused(request):
@@ -19,8 +20,17 @@ answer differently (a 400, the form again) which way it went:
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 
 from .errors import ApplicationError
+
+
+def require(user, predicate, *args) -> None:
+    """The one way a view requires a permission: `require(request.user, permissions.can_edit_agenda, meeting)`
+    asks a predicate of the app's permission module and refuses with 403 when it says no. The 403 log line
+    names the predicate, so "why may she not?" is answered from the log."""
+    if not predicate(user, *args):
+        raise PermissionDenied(getattr(predicate, "__qualname__", str(predicate)))
 
 
 def show_refusal(request, error: ApplicationError, *, form=None) -> None:

@@ -1,6 +1,5 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 from . import dashboard, health, permissions, selectors, services
 from .enums import Language
 from .forms import GuardedPasswordChangeForm
+from .http import require
 from .models import Agreement
 
 
@@ -47,8 +47,7 @@ def notification_list(request):
 
 @login_required
 def agreement_list(request):
-    if not permissions.can_list_agreements(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_list_agreements)
     return render(
         request, "samverkan/agreement_list.html", {"agreements": selectors.agreements_for(request.user)}
     )
@@ -59,8 +58,7 @@ def agreement_detail(request, pk: int):
     agreement = get_object_or_404(
         Agreement.objects.select_related("university").prefetch_related("municipalities__companies"), pk=pk
     )
-    if not permissions.can_view_agreement(request.user, agreement):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_agreement, agreement)
     return render(
         request,
         "samverkan/agreement_detail.html",

@@ -3,11 +3,13 @@ download goes through here and is permission-checked."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from samverkan.http import require
 
 from .. import permissions, services
 from ..attachments import download_name
@@ -23,10 +25,8 @@ def _refused(reasons) -> str:
 @require_POST
 def attachment_upload(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
-    if not permissions.can_view_proposal(request.user, proposal):
-        raise PermissionDenied
-    if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_proposal, proposal)
+    require(request.user, permissions.can_edit_proposal, proposal)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _refused([error for errors in form.errors.values() for error in errors]))
@@ -49,8 +49,7 @@ def attachment_upload(request, pk):
 @require_safe
 def attachment_download(request, pk, attachment_pk):
     proposal = get_object_or_404(Proposal, pk=pk)
-    if not permissions.can_view_proposal(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_proposal, proposal)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
     try:
         handle = attachment.file.open("rb")

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from samverkan.http import require
 from samverkan.spreadsheets import csv_cell
 
 from .. import next_steps, permissions, selectors
@@ -38,8 +38,7 @@ STATE_PAGE_SIZE = 25
 def my_proposals(request):
     """ "Mina ärenden": the proposals where the user is on the team, with what is expected of them next."""
     user = request.user
-    if not permissions.can_view_my_proposals(user):
-        raise PermissionDenied
+    require(user, permissions.can_view_my_proposals)
     # The paginator slices the queryset, so the prefetches and the next step run for this page's rows only.
     page = Paginator(selectors.my_proposals(user), MY_PROPOSALS_PER_PAGE).get_page(request.GET.get("sida"))
     rows = [
@@ -198,8 +197,7 @@ def pipeline(request):
     An htmx request from the filter form gets the board only (its URL is pushed, so it can be shared);
     one from a column's "Visa fler" gets that column's next cards."""
     user = request.user
-    if not permissions.can_view_pipeline(user):
-        raise PermissionDenied
+    require(user, permissions.can_view_pipeline)
     form = PipelineFilterForm(request.GET, user=user)
     htmx = getattr(request, "htmx", None)
     more_state = request.GET.get("kolumn", "")
@@ -282,8 +280,7 @@ def _csv_lines(proposals) -> Iterator[str]:
 def pipeline_csv(request):
     """The filtered pipeline as CSV for Swedish Excel: UTF-8 with BOM, semicolons, Swedish headings."""
     user = request.user
-    if not permissions.can_view_pipeline(user):
-        raise PermissionDenied
+    require(user, permissions.can_view_pipeline)
     form = PipelineFilterForm(request.GET, user=user)
     proposals = selectors.pipeline(user, form.filters()).order_by("agreement__name", "created_at", "pk")
     response = StreamingHttpResponse(_csv_lines(proposals), content_type="text/csv; charset=utf-8")

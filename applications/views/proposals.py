@@ -8,6 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.http import require
+
 from .. import panels, permissions, services
 from ..forms.attachments import AttachmentForm
 from ..forms.proposals import (
@@ -40,15 +42,13 @@ def _proposal(pk) -> Proposal:
 
 def _viewable(request, pk) -> Proposal:
     proposal = _proposal(pk)
-    if not permissions.can_view_proposal(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_proposal, proposal)
     return proposal
 
 
 def _editable(request, pk) -> Proposal:
     proposal = _viewable(request, pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_edit_proposal, proposal)
     return proposal
 
 
@@ -213,8 +213,7 @@ def proposal_sections(request, pk):
 @require_POST
 def proposal_anchoring(request, pk):
     proposal = _viewable(request, pk)
-    if not permissions.can_confirm_anchoring(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_confirm_anchoring, proposal)
     form = AnchoringForm(request.POST, proposal=proposal)
     if form.is_valid():
         try:

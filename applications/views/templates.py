@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from samverkan.http import require
 from samverkan.models import Agreement
 
 from .. import permissions, services
@@ -22,8 +23,7 @@ STAGE_ORDER = {stage: index for index, stage in enumerate(TemplateStage.values)}
 
 def _visible_agreement_ids(user) -> set[int] | None:
     """Agreements whose templates the user sees (None = all); PermissionDenied if none."""
-    if not permissions.can_view_pipeline(user):
-        raise PermissionDenied
+    require(user, permissions.can_view_pipeline)
     return permissions.pipeline_agreement_ids(user)
 
 
@@ -188,8 +188,7 @@ def template_detail(request, pk):
 def template_new_version(request, pk):
     template = get_object_or_404(ProposalTemplate.objects.select_related("agreement"), pk=pk)
     _check_view(request.user, template)
-    if not permissions.can_manage_templates(request.user, template.agreement):
-        raise PermissionDenied
+    require(request.user, permissions.can_manage_templates, template.agreement)
     sections = list(template.sections.all())
     latest = _family(template).order_by("-version").values_list("version", flat=True).first()
     form = TemplateForm(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Proposal
+from samverkan.http import require
 
 from .. import permissions, selectors, services
 from ..exports import application as exports
@@ -21,8 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _viewable(request, pk) -> Proposal:
     proposal = get_object_or_404(Proposal.objects.select_related("agreement", "agreement__university"), pk=pk)
-    if not permissions.can_view_budget(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_budget, proposal)
     return proposal
 
 

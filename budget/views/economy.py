@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.models import Proposal
+from samverkan.http import require
 from samverkan.models import Agreement
 from samverkan.templatetags.money import format_kr
 
@@ -42,8 +43,7 @@ def _agreement(request, pk, *, manage: bool = False) -> Agreement:
 @login_required
 @require_GET
 def economy_index(request):
-    if not permissions.can_see_economy_anywhere(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_see_economy_anywhere)
     ids = permissions.economy_agreement_ids(request.user)
     agreements = Agreement.objects.order_by("name")
     if ids is not None:
@@ -205,8 +205,7 @@ def frame_detail(request, pk, year):
 
 def _project(request, pk) -> Proposal:
     proposal = get_object_or_404(Proposal.objects.select_related("agreement"), pk=pk)
-    if not permissions.can_view_project_economy(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_project_economy, proposal)
     return proposal
 
 
@@ -242,8 +241,7 @@ def _render_project(request, proposal, form, status=200):
 @require_POST
 def disbursement_create(request, pk):
     proposal = _project(request, pk)
-    if not permissions.can_manage_economy(request.user, proposal.agreement_id):
-        raise PermissionDenied
+    require(request.user, permissions.can_manage_economy, proposal.agreement_id)
     form = DisbursementForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

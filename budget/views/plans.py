@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance.enums import MeetingKind, MeetingStatus
 from governance.models import Meeting
+from samverkan.http import require
 from samverkan.models import Agreement
 
 from .. import permissions, selectors, services
@@ -25,8 +26,7 @@ from ..models import ActivityPlan, PlanActivity
 def _agreement(request, pk, *, manage=False) -> Agreement:
     agreement = get_object_or_404(Agreement, pk=pk)
     check = permissions.can_manage_economy if manage else permissions.can_view_economy
-    if not check(request.user, agreement):
-        raise PermissionDenied
+    require(request.user, check, agreement)
     return agreement
 
 

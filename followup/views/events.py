@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.http import require
 from samverkan.models import Agreement
 
 from .. import ics, permissions, selectors, services
@@ -31,8 +32,7 @@ def _manageable_agreements(user):
 
 @login_required
 def event_list(request):
-    if not permissions.can_list_events(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_list_events)
     agreements = _manageable_agreements(request.user)
     events = (
         DisseminationEvent.objects.filter(agreement__in=agreements)

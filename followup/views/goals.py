@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.http import require
 from samverkan.models import Agreement
 
 from .. import permissions, selectors, services
@@ -39,8 +40,7 @@ def goals_index(request):
 @login_required
 def goals(request, pk):
     agreement = get_object_or_404(Agreement, pk=pk)
-    if not permissions.can_view_goals(request.user, agreement.pk):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_goals, agreement.pk)
     can_manage = permissions.can_manage_goals(request.user, agreement.pk)
     year = timezone.localdate().year
     return render(
@@ -62,8 +62,7 @@ def goals(request, pk):
 def goal_form(request, pk=None, agreement_pk=None):
     goal = get_object_or_404(EffectGoal, pk=pk) if pk else None
     agreement = goal.agreement if goal else get_object_or_404(Agreement, pk=agreement_pk)
-    if not permissions.can_manage_goals(request.user, agreement.pk):
-        raise PermissionDenied
+    require(request.user, permissions.can_manage_goals, agreement.pk)
     initial = {}
     if goal:
         initial = {
@@ -100,8 +99,7 @@ def goal_form(request, pk=None, agreement_pk=None):
 @login_required
 def goal_detail(request, pk):
     goal = get_object_or_404(EffectGoal.objects.select_related("agreement"), pk=pk)
-    if not permissions.can_view_goals(request.user, goal.agreement_id):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_goals, goal.agreement_id)
     can_manage = permissions.can_manage_goals(request.user, goal.agreement_id)
     form = GoalYearForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST":
@@ -125,8 +123,7 @@ def goal_detail(request, pk):
 @require_POST
 def goals_agenda(request, pk):
     agreement = get_object_or_404(Agreement, pk=pk)
-    if not permissions.can_manage_goals(request.user, agreement.pk):
-        raise PermissionDenied
+    require(request.user, permissions.can_manage_goals, agreement.pk)
     form = MeetingChoiceForm(request.POST, agreement_id=agreement.pk, steering_only=True)
     try:
         year = int(request.POST.get("year", ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Proposal
 from applications.services.proposals import team_of
 from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from samverkan.http import require, show_refusal
 from samverkan.models import Agreement
 
 from .. import permissions, selectors, services
@@ -33,8 +33,7 @@ def _proposal(request, pk) -> Proposal:
         ),
         pk=pk,
     )
-    if not permissions.can_view_followup(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_followup, proposal)
     return proposal
 
 
@@ -43,8 +42,7 @@ def _proposal(request, pk) -> Proposal:
 
 @login_required
 def overview(request):
-    if not permissions.can_view_overview(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_overview)
     data = selectors.overview(request.user)
     agreement_ids = permissions.overview_agreement_ids(request.user)
     agreements = (
@@ -117,8 +115,7 @@ def end_date(request, pk):
 @require_POST
 def presentation_register(request, pk):
     proposal = _proposal(request, pk)
-    if not permissions.can_register_presentation(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_register_presentation, proposal)
     team = list(team_of(proposal))
     form = PresentationForm(
         request.POST,
@@ -150,8 +147,7 @@ def presentation_register(request, pk):
 @require_POST
 def closure_agenda(request, pk):
     proposal = _proposal(request, pk)
-    if not permissions.is_process_leader(request.user, proposal.agreement_id):
-        raise PermissionDenied
+    require(request.user, permissions.is_process_leader, proposal.agreement_id)
     form = MeetingChoiceForm(request.POST, agreement_id=proposal.agreement_id, steering_only=True)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from samverkan.http import require, show_refusal
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -37,8 +37,7 @@ def _report(request, pk) -> FollowUpReport:
         ),
         pk=pk,
     )
-    if not permissions.can_view_followup(request.user, report.proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_followup, report.proposal)
     return report
 
 
@@ -130,8 +129,7 @@ def report_detail(request, pk):
 @require_POST
 def report_agenda(request, pk):
     report = _report(request, pk)
-    if not permissions.can_treat_report(request.user, report):
-        raise PermissionDenied
+    require(request.user, permissions.can_treat_report, report)
     form = MeetingChoiceForm(request.POST, agreement_id=report.proposal.agreement_id)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -151,8 +149,7 @@ def report_agenda(request, pk):
 @require_POST
 def report_treat(request, pk):
     report = _report(request, pk)
-    if not permissions.can_treat_report(request.user, report):
-        raise PermissionDenied
+    require(request.user, permissions.can_treat_report, report)
     form = TreatForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

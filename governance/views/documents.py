@@ -28,7 +28,7 @@ from applications.services import (
 from samverkan import permissions as core
 from samverkan.enums import Role
 from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from samverkan.http import require, show_refusal
 
 from .. import permissions, signing
 from ..enums import DocumentKind, DocumentStatus
@@ -55,8 +55,7 @@ def _documents():
 
 def _viewable(request, pk) -> DecisionDocument:
     document = get_object_or_404(_documents(), pk=pk)
-    if not permissions.can_view_document(request.user, document):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_document, document)
     return document
 
 
@@ -193,8 +192,7 @@ def _render_detail(request, document, *, status=200, **forms):
 
 @login_required
 def documents_to_sign(request):
-    if not permissions.can_sign_documents(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_sign_documents)
     to_sign = list(documents_to_sign_for(request.user))
     signed = list(
         _documents()
@@ -297,8 +295,7 @@ def copy_register(request, pk, copy_pk):
         DocumentCopy.objects.select_related("organisation"), pk=copy_pk, document=document
     )
     copy.document = document
-    if not permissions.can_register_copy(request.user, copy):
-        raise PermissionDenied
+    require(request.user, permissions.can_register_copy, copy)
     form = RegisterForm(request.POST, copy=copy)
     if form.is_valid():
         try:

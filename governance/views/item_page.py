@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications import permissions as proposal_permissions
 from applications.enums import ProposalState
+from samverkan.http import require
 from samverkan.models import Organisation
 
 from .. import permissions, voting
@@ -51,8 +51,7 @@ def meeting_and_item(pk, item_pk) -> tuple[Meeting, AgendaItem]:
 
 def viewable_item(request, pk, item_pk) -> tuple[Meeting, AgendaItem]:
     meeting, item = meeting_and_item(pk, item_pk)
-    if not permissions.can_view_item(request.user, item):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_item, item)
     return meeting, item
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from samverkan import permissions as core
 from samverkan.enums import Role
 from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from samverkan.http import require, show_refusal
 from samverkan.models import Agreement, Organisation
 
 from .. import permissions, services
@@ -45,8 +45,7 @@ def _meeting(pk) -> Meeting:
 
 def _viewable(request, pk) -> Meeting:
     meeting = _meeting(pk)
-    if not permissions.can_view_meeting(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_meeting, meeting)
     return meeting
 
 
@@ -84,8 +83,7 @@ def meeting_list(request):
     """Meetings per body: upcoming first (soonest first), then past (latest first), grouped by month; each
     list paged on its own (`?kommande=2`, `?tidigare=3`)."""
     user = request.user
-    if not permissions.can_see_meetings(user):
-        raise PermissionDenied
+    require(user, permissions.can_see_meetings)
     meetings = Meeting.objects.select_related("body", "agreement").annotate(item_count=Count("items"))
     visible = permissions.viewable_meetings_q(user)
     if visible is not None:
@@ -125,8 +123,7 @@ def meeting_list(request):
 @login_required
 def my_meetings(request):
     """Mina möten: upcoming meetings of the member or presenter and what they must do."""
-    if not permissions.can_see_meetings(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_see_meetings)
     rows = meeting_todos(request.user)
     return render(request, "governance/my_meetings.html", {"rows": rows})
 
@@ -149,8 +146,7 @@ def meeting_create(request):
         raise PermissionDenied
     wanted = request.GET.get("avtal", "")
     agreement = next((a for a in agreements if str(a.pk) == wanted), agreements[0])
-    if not permissions.can_manage_meetings(request.user, agreement):
-        raise PermissionDenied
+    require(request.user, permissions.can_manage_meetings, agreement)
     bodies = services.ensure_bodies(agreement)
     form = MeetingForm(request.POST or None, agreement=agreement, bodies=bodies)
     if request.method == "POST" and form.is_valid():
@@ -186,8 +182,7 @@ def meeting_create(request):
 @login_required
 def meeting_edit(request, pk):
     meeting = _meeting(pk)
-    if not permissions.can_edit_agenda(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_edit_agenda, meeting)
     form = MeetingForm(
         request.POST or None, agreement=meeting.agreement, editing=True, initial=meeting_initial(meeting)
     )
@@ -308,8 +303,7 @@ def meeting_detail(request, pk):
 @require_POST
 def item_add(request, pk):
     meeting = _meeting(pk)
-    if not permissions.can_edit_agenda(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_edit_agenda, meeting)
     form = ItemForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -333,8 +327,7 @@ def item_remove(request, pk, item_pk):
     meeting = _meeting(pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
     item.meeting = meeting
-    if not permissions.can_edit_agenda(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_edit_agenda, meeting)
     try:
         services.item_remove(item=item, by=request.user)
     except ValidationError as error:
@@ -348,8 +341,7 @@ def item_remove(request, pk, item_pk):
 @require_POST
 def invitation_send(request, pk):
     meeting = _meeting(pk)
-    if not permissions.can_edit_agenda(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_edit_agenda, meeting)
     try:
         services.invitation_send(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -394,8 +386,7 @@ def meeting_ics(request, pk):
 def attendance(request, pk):
     """The attendance register kept by the secretary: members per party, with status and note."""
     meeting = _viewable(request, pk)
-    if not permissions.sees_whole_meeting(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.sees_whole_meeting, meeting)
     can_keep = permissions.can_keep_attendance(request.user, meeting)
     if request.method == "POST" and not can_keep:
         raise PermissionDenied

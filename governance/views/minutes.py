@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.http import require
+
 from .. import permissions, services
 from ..enums import MeetingStatus
 from ..forms_minutes import MinutesForm
@@ -24,8 +26,7 @@ def _meeting(pk) -> Meeting:
 
 def _viewable(request, pk) -> Meeting:
     meeting = _meeting(pk)
-    if not permissions.sees_whole_meeting(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.sees_whole_meeting, meeting)
     return meeting
 
 
@@ -100,8 +101,7 @@ def minutes_edit(request, pk):
     if minutes and minutes.approved_at and request.user.pk == meeting.secretary_id:
         messages.error(request, _("Protokollet är justerat och kan inte ändras."))
         return redirect("governance:minutes_detail", pk=meeting.pk)
-    if not permissions.can_edit_minutes(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_edit_minutes, meeting)
     initial = {
         "text": (minutes.text if minutes and minutes.text.strip() else services.minutes_draft_text(meeting)),
         "adjuster": minutes.adjuster_id if minutes else None,

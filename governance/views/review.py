@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from samverkan.http import require, show_refusal
 
 from .. import permissions, services
 from ..enums import Perspective
@@ -86,8 +86,7 @@ def assessment_form(request, pk, item_pk):
 def outcome_record(request, pk, item_pk):
     """The beredning's position: forward to the styrgrupp, return for revision, or decline."""
     meeting, item = meeting_and_item(pk, item_pk)
-    if not permissions.can_record_outcome(request.user, item):
-        raise PermissionDenied
+    require(request.user, permissions.can_record_outcome, item)
     form = OutcomeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

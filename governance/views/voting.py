@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.errors import ApplicationError
-from samverkan.http import show_refusal
+from samverkan.http import require, show_refusal
 
 from .. import permissions, services
 from ..enums import VoteStatus
@@ -51,8 +51,7 @@ def _steering_item(request, pk, item_pk):
 def _member_vote(request, pk, item_pk):
     """For a member's action: the item and its vote; 403 for anyone who does not sit in the body."""
     meeting, item = _steering_item(request, pk, item_pk)
-    if not permissions.is_member(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.is_member, meeting)
     return meeting, item, vote_of(item)
 
 
@@ -63,8 +62,7 @@ def _member_vote(request, pk, item_pk):
 @require_POST
 def vote_open(request, pk, item_pk):
     meeting, item = _steering_item(request, pk, item_pk)
-    if not permissions.can_run_vote(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_run_vote, meeting)
     form = VoteOpenForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -138,8 +136,7 @@ def recusal_declare(request, pk, item_pk):
 @require_POST
 def vote_close(request, pk, item_pk):
     meeting, item = _steering_item(request, pk, item_pk)
-    if not permissions.can_run_vote(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_run_vote, meeting)
     vote = vote_of(item)
     if vote is None:
         messages.error(request, _("Voteringen är inte öppen."))
@@ -161,8 +158,7 @@ def decision_create(request, pk, item_pk):
     """From a closed vote (decision_from_vote), or "enligt förslag" without a vote
     (decision_by_acclamation)."""
     meeting, item = _steering_item(request, pk, item_pk)
-    if not permissions.can_decide(request.user, meeting):
-        raise PermissionDenied
+    require(request.user, permissions.can_decide, meeting)
     form = decision_form_for(item, request.POST)
     if not form.is_valid():
         return render_item(request, meeting, item, decision_form=form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Proposal, ProposalTemplate
 from governance.pdf import render_pdf
+from samverkan.http import require
 
 from .. import events, permissions, selectors, services
 from ..forms import CatalogueFilterForm, PublicationForm
@@ -95,8 +96,7 @@ def template_pdf(request, pk):
 @require_GET
 @login_required
 def publication_list(request):
-    if not permissions.can_manage_publications(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_manage_publications)
     projects = list(selectors.publishable_projects(request.user))
     rows = []
     for p in projects:
@@ -115,8 +115,7 @@ def publication_list(request):
 @login_required
 def publication_save(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
-    if not permissions.can_publish(request.user, proposal):
-        raise PermissionDenied
+    require(request.user, permissions.can_publish, proposal)
     if request.POST.get("action") == "withdraw":
         services.publication_withdraw(proposal=proposal, by=request.user)
         messages.success(request, _("”%(title)s” är inte längre publicerat.") % {"title": proposal.title})

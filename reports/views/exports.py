@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from samverkan.http import require
 
 from .. import exports, permissions
 
@@ -12,8 +13,7 @@ from .. import exports, permissions
 @require_GET
 @login_required
 def export_list(request):
-    if not permissions.can_export(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_export)
     from applications.filters import PipelineFilterForm
 
     return render(
@@ -30,8 +30,7 @@ def export_list(request):
 @login_required
 def export_download(request, key: str, fmt: str):
     """One dataset as CSV or XLSX; the pipeline takes the pipeline board's filters (query string)."""
-    if not permissions.can_export(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_export)
     dataset = exports.DATASETS.get(key)
     if dataset is None or fmt not in ("csv", "xlsx"):
         raise Http404

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.pdf import render_pdf
+from samverkan.http import require
 
 from .. import permissions, selectors, services
 from ..forms import ActivityForm, GoalForm, PlanCreateForm, PlanForm, ScheduleForm
@@ -26,8 +27,7 @@ def _plan(request, pk) -> CommunicationPlan:
         ),
         pk=pk,
     )
-    if not permissions.can_view_plan(request.user, plan):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_plan, plan)
     return plan
 
 
@@ -35,8 +35,7 @@ def _plan(request, pk) -> CommunicationPlan:
 @login_required
 def plan_list(request):
     user = request.user
-    if not permissions.can_view_plans(user):
-        raise PermissionDenied
+    require(user, permissions.can_view_plans)
     form = PlanCreateForm(request.POST or None, user=user)
     can_create = form.fields["agreement"].queryset.exists()
     if request.method == "POST":

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samverkan.http import refused
+from samverkan.http import refused, require
 
 from .. import permissions, selectors, services
 from ..forms import ReportOrderForm
@@ -33,8 +32,7 @@ def _list_context(user, form=None) -> dict:
 @require_GET
 @login_required
 def report_list(request):
-    if not permissions.can_see_reports(request.user):
-        raise PermissionDenied
+    require(request.user, permissions.can_see_reports)
     return render(request, "reports/report_list.html", _list_context(request.user))
 
 
@@ -42,8 +40,7 @@ def report_list(request):
 @login_required
 def report_order(request):
     user = request.user
-    if not permissions.can_see_reports(user):
-        raise PermissionDenied
+    require(user, permissions.can_see_reports)
     form = ReportOrderForm(request.POST, user=user)
     if not form.is_valid():
         return render(request, "reports/report_list.html", _list_context(user, form), status=400)
@@ -67,8 +64,7 @@ def report_order(request):
 
 def _report(request, pk) -> QuarterlyReport:
     report = get_object_or_404(QuarterlyReport.objects.select_related("agreement", "requested_by"), pk=pk)
-    if not permissions.can_view_report(request.user, report):
-        raise PermissionDenied
+    require(request.user, permissions.can_view_report, report)
     return report
 
 

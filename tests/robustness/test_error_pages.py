@@ -135,7 +135,9 @@ def test_a_403_is_logged_as_one_line_without_traceback(client, caplog):
     [record] = _records_for(caplog, url)
     assert record.levelname == "WARNING"
     assert record.exc_info is None and not record.exc_text
-    assert record.getMessage() == f"Forbidden (Permission denied): {url} (user {user.pk})"
+    # The predicate that refused is named (samverkan.http.require).
+    expected = f"Forbidden (Permission denied): {url} (user {user.pk}) refused by can_view_pipeline"
+    assert record.getMessage() == expected
     assert "Traceback" not in caplog.text
 
 
