@@ -246,7 +246,7 @@ def submitted_for_check(user) -> QuerySet[Proposal]:
     )
 
 
-# What a board card shows (templates/applications/_pipeline_card.html) and nothing more: at 10 000 proposals
+# What a board card shows (templates/applications/_pipeline_cards.html) and nothing more: at 10 000 proposals
 # the wide rows (summaries, research questions) and a model instance per card cost more to read and build
 # than the cards show, so the cards are read as plain rows.
 CARD_VALUES = (
