@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan import permissions as core
 from samverkan.enums import Role
@@ -290,7 +290,6 @@ def meeting_detail(request, pk):
             "can_mark_held": can_manage and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
             "can_keep_attendance": permissions.can_keep_attendance(user, meeting),
             "can_run_vote": permissions.can_run_vote(user, meeting),
-            "item_form": ItemForm(meeting=meeting) if can_edit else None,
             "minutes": _minutes_of(meeting),
         },
     )
@@ -300,10 +299,15 @@ def meeting_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_add(request, pk):
+    """GET: the form for a new agenda item – the meeting page loads it with htmx after the page (it lists
+    every proposal that can be scheduled), a page of its own without JavaScript. POST: add the item."""
     meeting = _meeting(pk)
     require(request.user, permissions.can_edit_agenda, meeting)
+    if request.method == "GET":
+        template = "governance/_item_form.html" if request.htmx else "governance/item_add.html"
+        return render(request, template, {"meeting": meeting, "item_form": ItemForm(meeting=meeting)})
     form = ItemForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -99,3 +99,25 @@ def test_economy_panel_without_javascript_is_one_link_away(demo, browser, live_s
     expect(economy.get_by_role("link", name="Projektets ekonomi")).to_be_visible()
     expect(page.get_by_role("heading", name=ENERGY, level=1)).to_be_visible()
     context.close()
+
+
+def test_add_item_form_without_javascript_is_a_page_of_its_own(many_submitted, browser, live_server):
+    """The meeting page loads its "Lägg till punkt" form (every schedulable proposal) after the page; without
+    JavaScript the processledare opens it on its own page and adds the item from there."""
+    from governance.enums import MeetingKind, MeetingStatus
+    from governance.models import Meeting
+
+    meeting = Meeting.objects.filter(kind=MeetingKind.JOINT_REVIEW, status=MeetingStatus.PLANNED).first()
+    assert meeting is not None, "the demo has a planned kommungemensam beredning"
+    context, page = _no_js_page(browser, live_server, LEADER)
+    page.goto(live_server.url + meeting.get_absolute_url())
+    add = page.get_by_role("region", name="Lägg till punkt")
+    expect(add.get_by_label("Ärende")).to_have_count(0)
+    add.get_by_role("link", name="Lägg till en punkt på dagordningen").click()
+    expect(page.get_by_role("heading", name="Lägg till punkt", level=1)).to_be_visible()
+    page.get_by_label("Ärende").select_option(label="Inskickad studie 00 (Inskickad)")
+    page.get_by_role("button", name="Lägg till på dagordningen").click()
+    agenda = page.get_by_role("table", name=re.compile("Dagordning"))
+    expect(agenda.get_by_role("link", name="Inskickad studie 00")).to_be_visible()
+    assert meeting.items.filter(proposal__title="Inskickad studie 00").exists()
+    context.close()

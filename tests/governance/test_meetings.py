@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from icalendar import Calendar
 
 from applications.enums import ProposalState
@@ -245,6 +246,28 @@ def test_item_add_by_member_is_refused(client, meeting, members, submitted):
     assert submitted.state == ProposalState.SUBMITTED
 
 
+def test_item_add_form_is_loaded_after_the_meeting_page(client, leader, meeting, submitted):
+    """The form lists every proposal that can be scheduled – many in a large agreement – so the meeting page
+    loads it with htmx after the page; without JavaScript it is a page of its own."""
+    more = ProposalFactory.create_batch(5, agreement=meeting.agreement, state=ProposalState.SUBMITTED)
+    client.force_login(leader)
+
+    page = client.get(url("meeting_detail", meeting.pk)).content.decode()
+    form = client.get(url("item_add", meeting.pk), headers={"HX-Request": "true"}).content.decode()
+    full = client.get(url("item_add", meeting.pk)).content.decode()
+
+    assert f'hx-get="{url("item_add", meeting.pk)}"' in page
+    assert not any(escape(p.title) in page for p in [submitted, *more])
+    assert form.lstrip().startswith("<form") and all(escape(p.title) in form for p in [submitted, *more])
+    assert "<html" in full and "Lägg till på dagordningen" in full and escape(submitted.title) in full
+
+
+def test_item_add_form_is_refused_to_a_member(client, meeting, members):
+    client.force_login(members[0])
+
+    assert client.get(url("item_add", meeting.pk)).status_code == 403
+
+
 def test_item_remove_deletes_the_item(client, leader, meeting):
     item = AgendaItemFactory(meeting=meeting)
     client.force_login(leader)
@@ -466,7 +489,7 @@ def test_permission_matrix(client, agreement, meeting, members, leader, who, nam
     assert client.get(_get_url(name, meeting)).status_code == status
 
 
-@pytest.mark.parametrize("name", ["item_add", "invitation_send", "meeting_held", "item_remove"])
+@pytest.mark.parametrize("name", ["invitation_send", "meeting_held", "item_remove"])
 def test_post_only_views_refuse_get(client, leader, meeting, name):
     item = AgendaItemFactory(meeting=meeting)
     client.force_login(leader)
