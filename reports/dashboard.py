@@ -75,16 +75,20 @@ def _latest_report(agreement_ids):
     )
 
 
+@dashboard.deferred("portfolj")
 def process_leader_section(request):
+    """The portfolio's charts: they count every proposal and sum every decision, so they come after the
+    page."""
     ids = core.agreement_ids_with_role(request.user, Role.PROCESS_LEADER)
     if not ids:
         return None
-    charts = [c for c in (_pipeline_chart(ids), _money_chart(ids)) if c]
+
+    def load():
+        charts = [c for c in (_pipeline_chart(ids), _money_chart(ids)) if c]
+        return {"charts": charts, "report": _latest_report(ids)}
+
     return dashboard.Section(
-        _("Portfölj och ekonomi"),
-        "reports/_dashboard_portfolio.html",
-        {"charts": charts, "report": _latest_report(ids)},
-        order=60,
+        _("Portfölj och ekonomi"), "reports/_dashboard_portfolio.html", order=60, key="portfolj", load=load
     )
 
 

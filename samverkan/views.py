@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
@@ -16,12 +17,25 @@ from .models import Agreement
 
 @login_required
 def start(request):
-    """What is this person's to do: sections registered by each app, and their roles."""
-    return render(
-        request,
-        "samverkan/start.html",
-        {"sections": dashboard.sections_for(request), "roles": selectors.roles_of(request.user)},
-    )
+    """What is this person's to do: sections registered by each app, and their roles. A heavy section comes
+    after the page: htmx asks for ?avsnitt=<key> and gets that section alone; without JavaScript the same
+    URL gives the whole page with that section filled in."""
+    key = request.GET.get("avsnitt") or None
+    htmx = getattr(request, "htmx", None)
+    if key and htmx and not htmx.history_restore_request:
+        section = next(iter(dashboard.sections_for(request, only=key)), None)
+        response = render(request, "samverkan/_dashboard_section.html", {"section": section})
+    else:
+        response = render(
+            request,
+            "samverkan/start.html",
+            {
+                "sections": dashboard.sections_for(request, load=key),
+                "roles": selectors.roles_of(request.user),
+            },
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

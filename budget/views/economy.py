@@ -358,12 +358,13 @@ def project_panel(request, proposal):
     )
 
 
-project_panel.panel_key = "ekonomi"  # applications.panels.deferred, without importing it at module level
+project_panel.part_key = "ekonomi"  # samverkan.parts.deferred
 PROJECT_ECONOMY_STATES = {"cofunding_approved", "granted", "active", "closing", "closed", "lapsed"}
 
 
 def economy_section(request):
-    """Start page: warnings from the economy overview for processledare (over-committed lines, spending)."""
+    """Start page: warnings from the economy overview for processledare (over-committed lines, spending).
+    It sums every commitment, disbursement and spending of the year, so it comes after the page."""
     if not permissions.can_see_economy_anywhere(request.user):
         return None
     ids = permissions.economy_agreement_ids(request.user)
@@ -371,13 +372,17 @@ def economy_section(request):
         return None
     from samverkan.dashboard import Section
 
-    rows = []
-    for agreement in Agreement.objects.filter(pk__in=ids).order_by("name")[:3]:
-        year = selectors.default_year(agreement)
-        # The totals and the first warnings of the overview, without reading every project.
-        data = selectors.economy_summary(agreement, year)
-        if data.has_frame or data.warnings:
-            rows.append((agreement, year, data))
-    if not rows:
-        return None
-    return Section(_("Ekonomi"), "budget/_dashboard.html", {"rows": rows}, order=60)
+    def load():
+        rows = []
+        for agreement in Agreement.objects.filter(pk__in=ids).order_by("name")[:3]:
+            year = selectors.default_year(agreement)
+            # The totals and the first warnings of the overview, without reading every project.
+            data = selectors.economy_summary(agreement, year)
+            if data.has_frame or data.warnings:
+                rows.append((agreement, year, data))
+        return {"rows": rows} if rows else None
+
+    return Section(_("Ekonomi"), "budget/_dashboard.html", order=60, key="ekonomi", load=load)
+
+
+economy_section.part_key = "ekonomi"  # samverkan.parts.deferred

@@ -607,10 +607,14 @@ def test_under_spending_in_a_finished_year_is_flagged(agreement, leader):
 
 def test_start_page_shows_the_economy_to_the_processledare_only(client, agreement, pool, leader):
     client.force_login(leader)
-    assert (
-        "Ekonomi 2026" in client.get("/").content.decode()
-        or "Ekonomi 2027" in client.get("/").content.decode()
-    )
+    page = client.get("/").content.decode()
+    # The economy section sums the whole year: htmx fetches it after the page.
+    section = client.get("/", {"avsnitt": "ekonomi"}, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-get="/?avsnitt=ekonomi"' in page
+    assert "Ekonomi 2026" in section or "Ekonomi 2027" in section
     client.force_login(person_with_role(agreement, Role.RESEARCHER))
-    assert "budget:overview" not in client.get("/").content.decode()
+    assert "avsnitt=ekonomi" not in client.get("/").content.decode()
+    assert (
+        client.get("/", {"avsnitt": "ekonomi"}, headers={"HX-Request": "true"}).content.decode().strip() == ""
+    )
     assert client.get(f"/ekonomi/{agreement.pk}/2027/").status_code == 403

@@ -121,3 +121,27 @@ def test_add_item_form_without_javascript_is_a_page_of_its_own(many_submitted, b
     expect(agenda.get_by_role("link", name="Inskickad studie 00")).to_be_visible()
     assert meeting.items.filter(proposal__title="Inskickad studie 00").exists()
     context.close()
+
+
+def test_start_page_portfolio_comes_after_the_page_and_without_javascript(
+    demo, browser_as, browser, live_server
+):
+    """The processledare's portfolio charts and economy (they read every proposal and decision) fill in
+    after the start page; without JavaScript each is one link away."""
+    page = browser_as.login(LEADER)
+    portfolio = page.get_by_role("region", name="Portfölj och ekonomi")
+    expect(portfolio.get_by_role("figure", name="Beviljat per budgetår")).to_be_visible()
+    expect(page.get_by_role("region", name="Ekonomi", exact=True).get_by_text("beslutat")).to_be_visible()
+    browser_as.shot("start-deferred")
+
+    context, page = _no_js_page(browser, live_server, LEADER)
+    portfolio = page.get_by_role("region", name="Portfölj och ekonomi")
+    expect(portfolio.get_by_role("figure", name="Beviljat per budgetår")).to_have_count(0)
+    portfolio.get_by_role("link", name="Visa portfölj och ekonomi").click()
+    expect(page).to_have_url(re.compile(r"\?avsnitt=portfolj#avsnitt-portfolj$"))
+    expect(
+        page.get_by_role("region", name="Portfölj och ekonomi").get_by_role(
+            "figure", name="Beviljat per budgetår"
+        )
+    ).to_be_visible()
+    context.close()
