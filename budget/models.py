@@ -66,7 +66,7 @@ class ApplicationBudgetRow(models.Model):
     class Meta:
         verbose_name = _("budgetrad")
         verbose_name_plural = _("budgetrader")
-        ordering = ["proposal", "year", "category", "source"]
+        ordering = ["proposal_id", "year", "category", "source"]
         constraints = [
             # One cell per year × category × source (× party); two partial constraints because SQLite
             # cannot treat NULL organisations as equal.
@@ -225,7 +225,7 @@ class Disbursement(models.Model):
     class Meta:
         verbose_name = _("utbetalning")
         verbose_name_plural = _("utbetalningar")
-        ordering = ["proposal", "paid_on", "pk"]
+        ordering = ["proposal_id", "paid_on", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive")]
 
     def __str__(self):
@@ -248,7 +248,7 @@ class Spending(models.Model):
     class Meta:
         verbose_name = _("kostnad")
         verbose_name_plural = _("kostnader")
-        ordering = ["proposal", "year", "category"]
+        ordering = ["proposal_id", "year", "category"]
         indexes = [models.Index(fields=["proposal", "year"])]
 
     def __str__(self):

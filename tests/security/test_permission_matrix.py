@@ -86,7 +86,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "governance:meeting_create": {"*": "403 403", "anon": LOGIN, "admin": "200 200", "pl": "200 200", "pl_kommun": "200 200"},
     "governance:meeting_detail": {"*": "200 200", "anon": LOGIN, "forskare": "403 403", "tjp": "403 403", "bered": "403 403", "fir": "403 403", "fir_kommun": "403 403"},
     "governance:meeting_edit": {"*": "403 403", "anon": LOGIN, "admin": "200 200", "pl": "200 200", "pl_kommun": "200 200", "styr": "200 200"},
-    "governance:item_add": {"*": "405 403", "anon": LOGIN, "admin": "405 302", "pl": "405 302", "pl_kommun": "405 302", "styr": "405 302"},
+    "governance:item_add": {"*": "403 403", "anon": LOGIN, "admin": "200 302", "pl": "200 302", "pl_kommun": "200 302", "styr": "200 302"},
     "governance:item_remove": {"*": "405 403", "anon": LOGIN, "admin": "405 302", "pl": "405 302", "pl_kommun": "405 302", "styr": "405 302"},
     "governance:invitation_send": {"*": "405 403", "anon": LOGIN, "admin": "405 302", "pl": "405 302", "pl_kommun": "405 302", "styr": "405 302"},
     "governance:meeting_ics": {"*": "200 200", "anon": LOGIN, "forskare": "403 403", "tjp": "403 403", "bered": "403 403", "fir": "403 403", "fir_kommun": "403 403"},
