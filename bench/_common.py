@@ -61,6 +61,11 @@ def load_average() -> str:
     return f"{one:.1f} on {os.cpu_count()} cores"
 
 
+def load_averages() -> str:
+    """The 1, 5 and 15 minute load averages ("2.01 / 2.47 / 3.62"), printed with each figure."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def now_utc() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
 

@@ -19,7 +19,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,8 +26,8 @@ import threading
 import time
 import urllib.parse
 
-from _common import ROOT, table, write_section
-from load import PORT, get, server_env, wait_for_server
+from _common import ROOT, load_averages, table, write_section
+from load import PORT, get, gunicorn, server_env
 
 BALLOTS = 200
 CASTERS = ("helena.wik@mdu.example", "nils.oberg@strangnas.example", "mats.larsson@eskilstuna.example")
@@ -143,64 +142,43 @@ def main() -> None:
         raise SystemExit(f"Only {len(pairs)} ballots possible: generate a larger world.")
     counted_votes = sorted({v for v, url in votes if any(url == p for p, _e in pairs)})
     counted = [(v, u) for v, u in votes if v in counted_votes]
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "samverkan.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--backlog",
-            "512",
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
     rows = []
     try:
-        wait_for_server(f"http://127.0.0.1:{PORT}/healthz")
-        for email in CASTERS:  # warm every worker a little
-            for _ in range(WORKERS):
-                get(f"http://127.0.0.1:{PORT}/", f"sessionid={cookies[email][0]}")
-        for n in range(1, args.rounds + 1):
-            choice = CHOICES[n % len(CHOICES)]
-            plan = [(url, cookies[email], choice) for url, email in pairs]
-            wall, results = _round(plan)
-            load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
-            statuses: dict = {}
-            for status, _b, _e in results:
-                statuses[status] = statuses.get(status, 0) + 1
-            latencies = sorted(end - began for _s, began, end in results)
-            stored = _check(env, counted, choice)
-            expected = len(pairs)
-            rate = len(results) / wall
-            print(
-                f"round {n}: {len(results)} ballots in {wall:.2f} s = {rate:.1f} casts/s; "
-                f"statuses {statuses}; stored {stored}/{expected}; load {load}",
-                flush=True,
-            )
-            rows.append(
-                [
-                    n,
-                    len(results),
-                    f"{wall:.2f}",
-                    f"{rate:.1f}",
-                    f"{latencies[len(latencies) // 2] * 1000:.0f}",
-                    f"{latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f}",
-                    ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)),
-                    f"{stored}/{expected}",
-                    load,
-                ]
-            )
+        with gunicorn(env, workers=WORKERS, options=("--backlog", "512")):
+            for email in CASTERS:  # warm every worker a little
+                for _ in range(WORKERS):
+                    get(f"http://127.0.0.1:{PORT}/", f"sessionid={cookies[email][0]}")
+            for n in range(1, args.rounds + 1):
+                choice = CHOICES[n % len(CHOICES)]
+                plan = [(url, cookies[email], choice) for url, email in pairs]
+                wall, results = _round(plan)
+                load = load_averages()
+                statuses: dict = {}
+                for status, _b, _e in results:
+                    statuses[status] = statuses.get(status, 0) + 1
+                latencies = sorted(end - began for _s, began, end in results)
+                stored = _check(env, counted, choice)
+                expected = len(pairs)
+                rate = len(results) / wall
+                print(
+                    f"round {n}: {len(results)} ballots in {wall:.2f} s = {rate:.1f} casts/s; "
+                    f"statuses {statuses}; stored {stored}/{expected}; load {load}",
+                    flush=True,
+                )
+                rows.append(
+                    [
+                        n,
+                        len(results),
+                        f"{wall:.2f}",
+                        f"{rate:.1f}",
+                        f"{latencies[len(latencies) // 2] * 1000:.0f}",
+                        f"{latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f}",
+                        ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)),
+                        f"{stored}/{expected}",
+                        load,
+                    ]
+                )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
     text = table(
         [

@@ -14,6 +14,7 @@ Writes the "load" section of bench/results.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -25,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 
-from _common import BENCH_DIR, ROOT, table, write_section
+from _common import BENCH_DIR, ROOT, load_averages, table, write_section
 
 PORT = int(os.environ.get("BENCH_PORT", "8106"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -92,6 +93,36 @@ def wait_for_server(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer on {url}")
 
 
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = WORKERS, options: tuple[str, ...] = ()):
+    """gunicorn serving the project on PORT with `env` (server_env), in its own session; yields once /healthz
+    answers and stops it – every worker – on leaving."""
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "samverkan.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            *options,
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for_server(f"http://127.0.0.1:{PORT}/healthz")
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def get(url: str, cookie: str) -> tuple[int, bytes, str]:
     request = urllib.request.Request(url, headers={"Cookie": cookie})
 
@@ -132,25 +163,7 @@ def wrk(url: str, cookie: str) -> dict:
 def measure(env: dict[str, str], pages: dict[str, str], cookie: str) -> dict[str, dict]:
     """Start gunicorn with `env`, check every page, run wrk on each (the bare view first and last)."""
     base = f"http://127.0.0.1:{PORT}"
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "samverkan.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        wait_for_server(base + "/healthz")
+    with gunicorn(env):
         targets = {"bare view (1 query)": "/_bench/bare/", **pages}
         for name, path in targets.items():
             for _ in range(3):  # warm every worker's caches and check it is the real page
@@ -166,9 +179,6 @@ def measure(env: dict[str, str], pages: dict[str, str], cookie: str) -> dict[str
                 flush=True,
             )
         return results
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def main() -> None:
@@ -208,7 +218,7 @@ def main() -> None:
                 r["errors"],
             ]
         )
-    load = _load_average()
+    load = load_averages()
     text = table(
         [
             "page",
@@ -239,10 +249,6 @@ def main() -> None:
         "and last; the ratios use the mean of its two p95 values. Load average (1/5/15 min) when the "
         f"measurement ended: {load}; other work on the machine adds noise.",
     )
-
-
-def _load_average() -> str:
-    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _database_size() -> str:

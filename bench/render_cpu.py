@@ -18,7 +18,7 @@ import statistics
 import tempfile
 import time
 
-from _common import setup_django, table, write_section
+from _common import load_averages, setup_django, table, write_section
 
 REFERENCE = "/_bench/reference/"
 
@@ -73,7 +73,7 @@ def main() -> None:
                 ref_wall.append(wall)
             pc, rc = statistics.median(page_cpu) * 1000, statistics.median(ref_cpu) * 1000
             pw, rw = statistics.median(page_wall) * 1000, statistics.median(ref_wall) * 1000
-            load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+            load = load_averages()
             rows.append(
                 [
                     person,

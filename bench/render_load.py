@@ -19,13 +19,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 
-from _common import ROOT, table, write_section
-from load import CONNECTIONS, PORT, SECONDS, WORKERS, get, server_env, wait_for_server, wrk
+from _common import ROOT, load_averages, table, write_section
+from load import CONNECTIONS, PORT, SECONDS, WORKERS, get, gunicorn, server_env, wrk
 
 TARGET_RATIO = 1.5
 REFERENCE = "/_bench/reference/"
@@ -64,32 +63,10 @@ def prepare(env: dict[str, str]) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _load() -> str:
-    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def measure(env: dict[str, str], world: dict) -> tuple[list[dict], dict[str, str]]:
     base = f"http://127.0.0.1:{PORT}"
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "samverkan.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
     skipped: dict[str, str] = {}
-    try:
-        wait_for_server(base + "/healthz")
+    with gunicorn(env):
         leader_cookie = next(iter(world["people"].values()))["cookie"]
         # The reference before every page and after the last: on a shared machine the load drifts, so each
         # page is compared with the reference measured right before and right after it.
@@ -111,7 +88,11 @@ def measure(env: dict[str, str], world: dict) -> tuple[list[dict], dict[str, str
         for person, name, path, cookie in plan:
             r = wrk(base + path, cookie)
             r.update(
-                person=person, name=name, path=path, load=_load(), kb=len(get(base + path, cookie)[1]) / 1024
+                person=person,
+                name=name,
+                path=path,
+                load=load_averages(),
+                kb=len(get(base + path, cookie)[1]) / 1024,
             )
             rows.append(r)
             print(
@@ -120,9 +101,6 @@ def measure(env: dict[str, str], world: dict) -> tuple[list[dict], dict[str, str
                 flush=True,
             )
         return rows, skipped
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def main() -> None:
