@@ -28,7 +28,7 @@ def my_proposals_section(request) -> dashboard.Section | None:
     )
     rows = [
         {"proposal": proposal, "step": next_steps.step(proposal, user)}
-        for proposal in expected[:SECTION_LIMIT]
+        for proposal in selectors.with_completeness_data(expected[:SECTION_LIMIT])
     ]
     if not rows:
         return None

@@ -4,7 +4,8 @@ page ("Mina ärenden", pipeline, dashboard).
 Cheap by design: it reads the proposal's own fields, the prefetched co-researchers and the user's cached role
 grants. Only when a team member writes an application whose förankring is confirmed does it run the
 completeness check (`Proposal.is_complete`), which reads the prefetched sections, template sections and
-budget rows (`selectors.with_next_step_data`) – and whatever the other apps' registered checks read.
+budget rows (`selectors.with_completeness_data` prefetches them for the rows that need it) – and whatever the
+other apps' registered checks read.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def team_role(proposal, user) -> str:
     return ""
 
 
+def needs_completeness(proposal) -> bool:
+    """Whether a team member's next step depends on the completeness check (see `_team_step`)."""
+    return proposal.state == S.APPLICATION and proposal.anchoring_confirmed()
+
+
 def _team_step(proposal, user) -> Step:
     state = proposal.state
     is_officer = proposal.responsible_officer_id == user.pk
@@ -69,7 +75,7 @@ def _team_step(proposal, user) -> Step:
     if state == S.PITCH:
         return Step(_("Presentera pitchen och invänta återkopplingen"), False)
     if state == S.APPLICATION:
-        if not proposal.anchoring_confirmed():
+        if not needs_completeness(proposal):
             if is_officer:
                 return Step(_("Bekräfta förankringen"), True)
             return Step(_("Skriv klart ansökan och budgeten"), True)

@@ -43,7 +43,8 @@ def team_q(user, prefix: str = "") -> Q:
             Proposal.researchers.through.objects.filter(user_id=user.pk).order_by().values("proposal_id"),
         )
     )
-    return Q(**{f"{prefix}pk__in": list(team_ids.values_list("pk", flat=True))})
+    # `in_ids` (samverkan/lookups.py): the ids as one array parameter, not one parameter per id.
+    return Q(**{f"{prefix}pk__in_ids": list(team_ids.values_list("pk", flat=True))})
 
 
 def _co_researcher_ids(proposal) -> set[int]:

@@ -1,7 +1,8 @@
 """Reads of proposals for lists, boards, exports and the start page, filtered by the permission policy.
 
 Every list here loads its related rows up front (select_related/prefetch_related), so that a page's query
-count does not grow with the number of proposals. `next_steps.next_step` relies on what is prefetched here.
+count does not grow with the number of proposals. `next_steps.step` relies on what `my_proposals` and
+`with_completeness_data` load.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
@@ -19,7 +31,7 @@ from samverkan import permissions as core
 from samverkan.enums import Role
 from samverkan.models import Organisation, RoleAssignment, User
 
-from . import permissions
+from . import next_steps, permissions
 from .enums import END_STATES, ProposalState
 from .models import Proposal
 
@@ -35,24 +47,30 @@ def with_related(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def with_next_step_data(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Also what `next_steps.next_step` reads: the co-researchers (the user's role in the team) and what the
-    completeness check reads (`Proposal.is_complete`: texts, template sections, budget rows)."""
-    return (
-        with_related(qs)
-        .select_related("application_template")
-        .prefetch_related("researchers", "sections", "application_template__sections", "budget_rows")
-    )
+# What the completeness check reads (`Proposal.is_complete`: texts, template sections, budget rows).
+COMPLETENESS_DATA = ("sections", "application_template__sections", "budget_rows")
 
 
 def my_proposals(user) -> QuerySet[Proposal]:
     """Proposals where the user is on the team (`permissions.team_q`: responsible researcher, co-researcher
-    or responsible tjänsteperson – the fields are the one source). One indexed query, no joins that would
-    duplicate rows."""
+    or responsible tjänsteperson – the fields are the one source), with what every row's next step reads
+    (`next_steps.step`: the proposal's own fields and the co-researchers). One indexed query, no joins that
+    would duplicate rows. The completeness data is loaded afterwards, for the rows shown that need it
+    (`with_completeness_data`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Proposal.objects.none()
-    team = Proposal.objects.filter(permissions.team_q(user))
-    return with_next_step_data(team).order_by("-updated_at", "-pk")
+    team = Proposal.objects.filter(permissions.team_q(user)).prefetch_related(
+        Prefetch("researchers", queryset=User.objects.only("pk"))
+    )
+    return team.order_by("-updated_at", "-pk")
+
+
+def with_completeness_data(proposals: Iterable[Proposal]) -> list[Proposal]:
+    """The rows, with the completeness data prefetched (in one query per relation) for those whose next step
+    depends on it (`next_steps.needs_completeness`) – a handful of a researcher's proposals, not all."""
+    proposals = list(proposals)
+    prefetch_related_objects([p for p in proposals if next_steps.needs_completeness(p)], *COMPLETENESS_DATA)
+    return proposals
 
 
 def pipeline_base(user) -> QuerySet[Proposal]:

@@ -7,6 +7,7 @@ class SamverkanConfig(AppConfig):
     verbose_name = _("Samverkan")
 
     def ready(self):
-        from . import integration
+        from . import integration, lookups
 
+        lookups.register()
         integration.register()

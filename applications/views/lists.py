@@ -41,6 +41,7 @@ def my_proposals(request):
     require(user, permissions.can_view_my_proposals)
     # The paginator slices the queryset, so the prefetches and the next step run for this page's rows only.
     page = Paginator(selectors.my_proposals(user), MY_PROPOSALS_PER_PAGE).get_page(request.GET.get("sida"))
+    page.object_list = selectors.with_completeness_data(page.object_list)
     rows = [
         {
             "proposal": proposal,
