@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Proposal
@@ -47,7 +48,12 @@ class Decision(models.Model):
         verbose_name_plural = _("beslut")
         ordering = ["meeting", "paragraph"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "paragraph"], name="decision_paragraph_unique")
+            # The paragraph is the agenda item's § number; a correction made at the same item keeps it.
+            models.UniqueConstraint(
+                fields=["meeting", "paragraph"],
+                condition=Q(supersedes__isnull=True),
+                name="decision_paragraph_unique",
+            )
         ]
 
     def __str__(self):
@@ -59,6 +65,14 @@ class Decision(models.Model):
                 _("Beslutet är justerat och kan inte ändras. Fatta ett nytt beslut som rättar det.")
             )
         super().save(*args, **kwargs)
+
+    @property
+    def decided_at(self):
+        """When the decision was taken: the vote's closing, or the moment it was recorded "enligt förslag" –
+        never the meeting's planned date."""
+        if self.vote_id and self.vote.closed_at:
+            return self.vote.closed_at
+        return self.created_at
 
     @property
     def total_amount(self) -> int:

@@ -133,6 +133,12 @@ class AgendaItem(models.Model):
     outcome_goals = models.TextField(_("aktivitetsmål att föra vidare"), blank=True)
     outcome_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outcome_at = models.DateTimeField(null=True, blank=True)
+    # The decision taken at another meeting that made this item moot: it stays on a called agenda (its §
+    # number is fixed) marked "avgjort vid …", and cannot be decided again.
+    settled_by = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="settled_items"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("dagordningspunkt")
