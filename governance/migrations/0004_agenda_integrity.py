@@ -2,7 +2,16 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
+
+
+def decided_at_from_history(apps, schema_editor):
+    """Existing decisions were taken when their vote closed, or – enligt förslag – when they were recorded."""
+    Decision = apps.get_model("governance", "Decision")
+    for decision in Decision.objects.select_related("vote").iterator():
+        taken = decision.vote.closed_at if decision.vote_id and decision.vote.closed_at else decision.created_at
+        Decision.objects.filter(pk=decision.pk).update(decided_at=taken)
 
 
 class Migration(migrations.Migration):
@@ -28,6 +37,12 @@ class Migration(migrations.Migration):
             name='settled_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='settled_items', to='governance.decision'),
         ),
+        migrations.AddField(
+            model_name='decision',
+            name='decided_at',
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='beslutat'),
+        ),
+        migrations.RunPython(decided_at_from_history, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='decision',
             constraint=models.UniqueConstraint(condition=models.Q(('supersedes__isnull', True)), fields=('meeting', 'paragraph'), name='decision_paragraph_unique'),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Proposal
@@ -42,6 +43,9 @@ class Decision(models.Model):
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the decision was taken: the vote's closing, or the moment it was recorded "enligt förslag" –
+    # never the meeting's planned date. The decision document carries this date.
+    decided_at = models.DateTimeField(_("beslutat"), default=timezone.now)
 
     class Meta:
         verbose_name = _("beslut")
@@ -65,14 +69,6 @@ class Decision(models.Model):
                 _("Beslutet är justerat och kan inte ändras. Fatta ett nytt beslut som rättar det.")
             )
         super().save(*args, **kwargs)
-
-    @property
-    def decided_at(self):
-        """When the decision was taken: the vote's closing, or the moment it was recorded "enligt förslag" –
-        never the meeting's planned date."""
-        if self.vote_id and self.vote.closed_at:
-            return self.vote.closed_at
-        return self.created_at
 
     @property
     def total_amount(self) -> int:
