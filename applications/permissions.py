@@ -161,6 +161,11 @@ def agreements_for_new_proposals(user) -> set[int]:
     return core.agreement_ids_with_role(user, Role.RESEARCHER, Role.OFFICER, Role.PROCESS_LEADER)
 
 
+def can_create_any_proposal(user) -> bool:
+    """The new-proposal form: a forskare, tjänsteperson or processledare of some agreement."""
+    return bool(agreements_for_new_proposals(user))
+
+
 # The actors a person acts as from the proposal page (the transition URL). Every other actor – "governance"
 # (a beredning outcome or a styrgrupp decision), "documents" (signed and registered decision documents),
 # "reports" (a submitted final report) – is the consequence of a record made elsewhere: only that app's
@@ -217,6 +222,26 @@ def pipeline_agreement_ids(user) -> set[int] | None:
 
 def can_manage_templates(user, agreement) -> bool:
     return core.is_superuser(user) or core.has_role(user, agreement, Role.PROCESS_LEADER)
+
+
+def can_view_template(user, template) -> bool:
+    """A template is read by those who see its agreement's pipeline (processledare, kommunikatörer)."""
+    if not can_view_pipeline(user):
+        return False
+    ids = pipeline_agreement_ids(user)
+    return ids is None or template.agreement_id in ids
+
+
+def can_create_template(user) -> bool:
+    """The new-template form: a processledare of some agreement, or an administrator when there is an
+    agreement to create it for."""
+    if not can_view_pipeline(user):
+        return False
+    if core.is_superuser(user):
+        from samverkan.models import Agreement
+
+        return Agreement.objects.exists()
+    return bool(core.agreement_ids_with_role(user, Role.PROCESS_LEADER))
 
 
 def can_view_my_proposals(user) -> bool:

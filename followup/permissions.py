@@ -59,6 +59,11 @@ def can_manage_events(user, agreement_id: int) -> bool:
     return core.is_superuser(user) or core.has_role(user, agreement_id, *EVENT_ROLES)
 
 
+def can_add_event(user, agreement) -> bool:
+    """A new event for an agreement whose events the person manages (None: no such agreement to choose)."""
+    return agreement is not None and can_manage_events(user, agreement.pk)
+
+
 def can_list_events(user) -> bool:
     return core.is_superuser(user) or core.has_any_role(user, *EVENT_ROLES)
 
@@ -84,3 +89,12 @@ def overview_agreement_ids(user) -> set[int] | None:
 
 def can_view_goal_pages(user) -> bool:
     return core.is_superuser(user) or core.has_any_role(user, *GOAL_VIEW_ROLES)
+
+
+def can_view_goals_somewhere(user) -> bool:
+    """The goals index: an agreement whose goals the person sees (any agreement, for an administrator)."""
+    if core.is_superuser(user):
+        from samverkan.models import Agreement
+
+        return Agreement.objects.exists()
+    return can_view_goal_pages(user)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from applications import permissions as proposal_permissions
 from applications.permissions import can_view_proposal
 from samverkan import permissions as core
 from samverkan.enums import Role
 
 from .enums import ItemKind, MeetingStatus, VoteStatus
-from .selectors import member_q, seat_of
+from .selectors import ASSESSED_KINDS, member_q, seat_of
+from .signers import signing_assignment
 
 
 def _active(user) -> bool:
@@ -80,6 +82,23 @@ def can_edit_agenda(user, meeting) -> bool:
     )
 
 
+def is_assessor(user, item) -> bool:
+    """A member of the beredning at an item it assesses (application or pitch) – whether or not the meeting
+    still takes assessments."""
+    meeting = item.meeting
+    return meeting.is_review and item.kind in ASSESSED_KINDS and is_member(user, meeting)
+
+
+def can_open_assessment(user, item, own) -> bool:
+    """The assessment form: while the member may assess, or to read their own assessment afterwards."""
+    return own is not None or can_assess(user, item)
+
+
+def can_change_assessment(user, item, own) -> bool:
+    """The member's own assessment is saved while they may assess and have not submitted it."""
+    return can_assess(user, item) and (own is None or own.submitted_at is None)
+
+
 def can_assess(user, item) -> bool:
     meeting = item.meeting
     return (
@@ -117,6 +136,12 @@ def can_decide(user, meeting) -> bool:
     return can_run_vote(user, meeting)
 
 
+def can_run_meeting(user, meeting) -> bool:
+    """The chair, the secretary or a processledare of the agreement: they follow the meeting live (the chair's
+    view) and mark it held."""
+    return is_officer_of(user, meeting) or can_manage_meetings(user, meeting.agreement_id)
+
+
 def can_keep_attendance(user, meeting) -> bool:
     return meeting.status != MeetingStatus.MINUTES_APPROVED and (
         is_officer_of(user, meeting) or can_manage_meetings(user, meeting.agreement_id)
@@ -134,7 +159,8 @@ def can_edit_minutes(user, meeting) -> bool:
 
 
 def can_approve_minutes(user, minutes) -> bool:
-    if minutes.approved_at is not None or not _active(user):
+    """The chair and the adjuster each approve once, until the minutes are approved (None: no minutes yet)."""
+    if minutes is None or minutes.approved_at is not None or not _active(user):
         return False
     if user.pk == minutes.meeting.chair_id:
         return minutes.chair_approved_at is None
@@ -203,6 +229,16 @@ def can_book_meeting(user) -> bool:
     return _active(user) and (core.is_superuser(user) or core.has_any_role(user, Role.PROCESS_LEADER))
 
 
+def can_create_meeting(user) -> bool:
+    """The booking form: processledare of some agreement, or an administrator when there is an agreement to
+    book for (can_book_meeting shows the button)."""
+    if core.is_superuser(user):
+        from samverkan.models import Agreement
+
+        return Agreement.objects.exists()
+    return bool(core.agreement_ids_with_role(user, Role.PROCESS_LEADER))
+
+
 # --- Decision documents (issue #5) -------------------------------------------------------------------------
 
 
@@ -222,6 +258,17 @@ def can_view_document(user, document) -> bool:
     return core.is_superuser(user) or core.has_role(
         user, document.decision.meeting.agreement_id, Role.SIGNATORY
     )
+
+
+def can_sign_document(user, document) -> bool:
+    """A firmatecknare of an organisation that signs this document."""
+    return signing_assignment(user, document) is not None
+
+
+def can_record_project_account(user, document) -> bool:
+    """The processledare of the decided proposal records its projektkonto."""
+    proposal = document.decision.proposal
+    return proposal is not None and proposal_permissions.is_process_leader(user, proposal)
 
 
 def can_register_copy(user, copy) -> bool:

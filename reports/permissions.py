@@ -87,6 +87,18 @@ def can_create_plan(user, agreement) -> bool:
     )
 
 
+def can_create_plans(user) -> bool:
+    """The new-plan form: a kommunikatör of some agreement, or an administrator when there is an agreement
+    to plan for (the agreements PlanCreateForm offers)."""
+    if not _active(user):
+        return False
+    if core.is_superuser(user):
+        from samverkan.models import Agreement
+
+        return Agreement.objects.exists()
+    return core.has_any_role(user, Role.COMMUNICATOR)
+
+
 def can_schedule_plan(user, plan) -> bool:
     """Processledare put a submitted plan on a styrgrupp agenda (they build the agendas)."""
     from .enums import PlanStatus

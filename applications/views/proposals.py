@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -62,9 +62,8 @@ def _apply_errors(form, error: ValidationError):
 
 @login_required
 def proposal_create(request):
+    require(request.user, permissions.can_create_any_proposal)
     agreement_ids = permissions.agreements_for_new_proposals(request.user)
-    if not agreement_ids:
-        raise PermissionDenied
     form = ProposalCreateForm(request.POST or None, user=request.user, agreement_ids=agreement_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,12 +25,6 @@ def _visible_agreement_ids(user) -> set[int] | None:
     """Agreements whose templates the user sees (None = all); PermissionDenied if none."""
     require(user, permissions.can_view_pipeline)
     return permissions.pipeline_agreement_ids(user)
-
-
-def _check_view(user, template: ProposalTemplate) -> None:
-    ids = _visible_agreement_ids(user)
-    if ids is not None and template.agreement_id not in ids:
-        raise PermissionDenied
 
 
 def _family_key(template: ProposalTemplate):
@@ -119,9 +113,8 @@ def _render_form(request, *, form, formset, template=None, heading):
 
 @login_required
 def template_create(request):
+    require(request.user, permissions.can_create_template)
     agreements = _manageable_agreements(request.user)
-    if not agreements:
-        raise PermissionDenied
     queryset = Agreement.objects.filter(pk__in=[a.pk for a in agreements]).order_by("name")
     form = TemplateCreateForm(request.POST or None, agreements=queryset)
     formset = section_formset(request.POST or None, extra=3)
@@ -168,7 +161,7 @@ def _family(template: ProposalTemplate):
 @login_required
 def template_detail(request, pk):
     template = get_object_or_404(ProposalTemplate.objects.select_related("agreement", "created_by"), pk=pk)
-    _check_view(request.user, template)
+    require(request.user, permissions.can_view_template, template)
     versions = _family(template).select_related("created_by").order_by("-version")
     in_use = Proposal.objects.filter(Q(pitch_template=template) | Q(application_template=template)).count()
     return render(
@@ -187,7 +180,7 @@ def template_detail(request, pk):
 @login_required
 def template_new_version(request, pk):
     template = get_object_or_404(ProposalTemplate.objects.select_related("agreement"), pk=pk)
-    _check_view(request.user, template)
+    require(request.user, permissions.can_view_template, template)
     require(request.user, permissions.can_manage_templates, template.agreement)
     sections = list(template.sections.all())
     latest = _family(template).order_by("-version").values_list("version", flat=True).first()

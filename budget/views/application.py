@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,8 +48,7 @@ def application_budget(request, pk):
     can_edit = permissions.can_edit_budget(request.user, proposal)
     errors: list[dict] = []
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
+        require(request.user, permissions.can_edit_budget, proposal)
         try:
             services.budget_save(proposal=proposal, by=request.user, cells=cells_from_post(request.POST))
         except ValidationError as error:

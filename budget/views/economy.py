@@ -8,7 +8,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,11 +32,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _agreement(request, pk, *, manage: bool = False) -> Agreement:
     agreement = get_object_or_404(Agreement, pk=pk)
-    allowed = (permissions.can_manage_economy if manage else permissions.can_view_economy)(
-        request.user, agreement
-    )
-    if not allowed:
-        raise PermissionDenied
+    check = permissions.can_manage_economy if manage else permissions.can_view_economy
+    require(request.user, check, agreement)
     return agreement
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,8 +50,7 @@ def plan_list(request, pk):
         request.POST or None, agreement=agreement, initial={"year": timezone.localdate().year + 1}
     )
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require(request.user, permissions.can_manage_economy, agreement)
         if form.is_valid():
             data = form.cleaned_data
             try:

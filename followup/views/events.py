@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,13 +46,14 @@ def event_list(request):
 def event_form(request, pk=None):
     event = get_object_or_404(DisseminationEvent, pk=pk) if pk else None
     agreements = list(_manageable_agreements(request.user))
-    if not agreements or (event and event.agreement not in agreements):
-        raise PermissionDenied
-    agreement = event.agreement if event else agreements[0]
-    if not event and request.POST.get("agreement"):
-        agreement = next((a for a in agreements if str(a.pk) == request.POST["agreement"]), None)
-        if agreement is None:
-            raise PermissionDenied
+    if event:
+        require(request.user, permissions.can_manage_events, event.agreement_id)
+        agreement = event.agreement
+    else:
+        agreement = agreements[0] if agreements else None
+        if request.POST.get("agreement"):
+            agreement = next((a for a in agreements if str(a.pk) == request.POST["agreement"]), None)
+        require(request.user, permissions.can_add_event, agreement)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +27,10 @@ from .common import apply_errors, error_text
 
 @login_required
 def goals_index(request):
+    require(request.user, permissions.can_view_goals_somewhere)
     agreements = [
         a for a in Agreement.objects.order_by("name") if permissions.can_view_goals(request.user, a.pk)
     ]
-    if not agreements:
-        raise PermissionDenied
     if len(agreements) == 1:
         return redirect("followup:goals", agreements[0].pk)
     return render(request, "followup/goals_index.html", {"agreements": agreements})
@@ -103,8 +102,7 @@ def goal_detail(request, pk):
     can_manage = permissions.can_manage_goals(request.user, goal.agreement_id)
     form = GoalYearForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require(request.user, permissions.can_manage_goals, goal.agreement_id)
         if form.is_valid():
             try:
                 services.goal_year_save(goal=goal, by=request.user, **form.cleaned_data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -49,6 +49,8 @@ def report_detail(request, pk):
     report = _report(request, pk)
     can_edit = permissions.can_edit_report(request.user, report)
     can_treat = permissions.can_treat_report(request.user, report)
+    if request.method == "POST":
+        require(request.user, permissions.can_edit_report, report)
     form = None
     if can_edit:
         initial = {
@@ -93,8 +95,6 @@ def report_detail(request, pk):
             else:
                 messages.success(request, _("Utkastet är sparat."))
                 return redirect("followup:report_detail", pk)
-    elif request.method == "POST":
-        raise PermissionDenied
     final_template = None
     if report.is_final:
         from applications.enums import TemplateStage

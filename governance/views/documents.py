@@ -9,7 +9,7 @@ import logging
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -229,9 +229,8 @@ def document_status(request, pk):
 @require_POST
 def document_sign(request, pk):
     document = _viewable(request, pk)
+    require(request.user, permissions.can_sign_document, document)
     assignment = service.signing_assignment(request.user, document)
-    if assignment is None:
-        raise PermissionDenied
     # The form checks the password under the login lockout (a wrong one counts as a failed login).
     form = SignForm(request.POST, organisation=assignment.organisation, request=request)
     if not form.is_valid():
@@ -321,9 +320,8 @@ def copy_register(request, pk, copy_pk):
 def project_account(request, pk):
     """Record the projektkonto; when the documents are complete too, start the project (granted → active)."""
     document = _viewable(request, pk)
+    require(request.user, permissions.can_record_project_account, document)
     proposal = document.decision.proposal
-    if proposal is None or not proposal_permissions.is_process_leader(request.user, proposal):
-        raise PermissionDenied
     form = ProjectAccountForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, document, status=400, account_form=form)

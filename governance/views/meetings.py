@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -141,9 +141,8 @@ def _bookable_agreements(user):
 @login_required
 def meeting_create(request):
     """The processledare books a meeting (Samverkansmodellen: "genomför mötesbokningar")."""
+    require(request.user, permissions.can_create_meeting)
     agreements = _bookable_agreements(request.user)
-    if not agreements:
-        raise PermissionDenied
     wanted = request.GET.get("avtal", "")
     agreement = next((a for a in agreements if str(a.pk) == wanted), agreements[0])
     require(request.user, permissions.can_manage_meetings, agreement)
@@ -359,11 +358,7 @@ def invitation_send(request, pk):
 @require_POST
 def meeting_held(request, pk):
     meeting = _meeting(pk)
-    if not (
-        permissions.is_officer_of(request.user, meeting)
-        or permissions.can_manage_meetings(request.user, meeting.agreement_id)
-    ):
-        raise PermissionDenied
+    require(request.user, permissions.can_run_meeting, meeting)
     try:
         services.meeting_mark_held(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -392,8 +387,8 @@ def attendance(request, pk):
     meeting = _viewable(request, pk)
     require(request.user, permissions.sees_whole_meeting, meeting)
     can_keep = permissions.can_keep_attendance(request.user, meeting)
-    if request.method == "POST" and not can_keep:
-        raise PermissionDenied
+    if request.method == "POST":
+        require(request.user, permissions.can_keep_attendance, meeting)
     seats = members_of(meeting)
     existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     form = AttendanceForm(request.POST or None, seats=seats, existing=existing)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -139,8 +139,7 @@ def minutes_edit(request, pk):
 def minutes_approve(request, pk):
     meeting = _viewable(request, pk)
     minutes = _minutes(meeting)
-    if minutes is None or not permissions.can_approve_minutes(request.user, minutes):
-        raise PermissionDenied
+    require(request.user, permissions.can_approve_minutes, minutes)
     try:
         minutes = services.minutes_approve(minutes=minutes, by=request.user)
     except ValidationError as error:

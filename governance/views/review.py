@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from ..enums import Perspective
 from ..forms_review import AssessmentForm, OutcomeForm
 from ..models import Assessment
 from ..selectors import seat_of
-from .item_page import is_assessed, meeting_and_item, render_item, viewable_item
+from .item_page import meeting_and_item, render_item, viewable_item
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
@@ -37,17 +37,13 @@ def assessment_form(request, pk, item_pk):
     """The member's own assessment: a draft can be saved and changed; once submitted it is read-only."""
     meeting, item = meeting_and_item(pk, item_pk)
     user = request.user
-    if not (permissions.is_member(user, meeting) and is_assessed(meeting, item)):
-        raise PermissionDenied
+    require(user, permissions.is_assessor, item)
     own = Assessment.objects.filter(item=item, member=user).prefetch_related("criteria").first()
-    can_assess = permissions.can_assess(user, item)
-    if not can_assess and own is None:
-        raise PermissionDenied
+    require(user, permissions.can_open_assessment, item, own)
     perspective = Perspective.RESEARCH if seat_of(meeting, user).is_university else Perspective.BENEFIT
-    read_only = (own is not None and own.submitted_at is not None) or not can_assess
+    read_only = not permissions.can_change_assessment(user, item, own)
     if request.method == "POST":
-        if read_only:
-            raise PermissionDenied
+        require(user, permissions.can_change_assessment, item, own)
         form = AssessmentForm(request.POST, perspective=perspective)
         if form.is_valid():
             submit = "submit" in request.POST

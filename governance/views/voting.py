@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -219,11 +219,7 @@ def chair_view(request, pk):
     if not meeting.is_steering:
         raise Http404
     user = request.user
-    if not (
-        permissions.is_officer_of(user, meeting)
-        or permissions.can_manage_meetings(user, meeting.agreement_id)
-    ):
-        raise PermissionDenied
+    require(user, permissions.can_run_meeting, meeting)
     items = list(
         meeting.items.filter(kind__in=VOTED_KINDS).select_related("proposal").order_by("order", "pk")
     )

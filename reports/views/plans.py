@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -39,8 +39,7 @@ def plan_list(request):
     form = PlanCreateForm(request.POST or None, user=user)
     can_create = form.fields["agreement"].queryset.exists()
     if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
+        require(user, permissions.can_create_plans)
         if form.is_valid():
             try:
                 plan = services.plan_create(
