@@ -13,7 +13,7 @@ from samverkan.models import User
 from samverkan.selectors import people_with_role
 
 from .enums import AttendanceStatus, ItemKind, MeetingKind
-from .models import Body, Meeting
+from .models import AgendaItem, Body, Meeting
 
 # --- Meetings ----------------------------------------------------------------------------------------------
 
@@ -111,11 +111,24 @@ STEERING_SCHEDULABLE = (ProposalState.AWAITING_DECISION, ProposalState.CLOSING)
 
 def schedulable_proposals(meeting: Meeting):
     """Proposals that can go on this meeting's agenda: submitted applications and pitches for a beredning,
-    those awaiting decision or closure for the styrgrupp – and not already on it."""
+    those awaiting decision or closure for the styrgrupp – and neither on it nor on another meeting's open
+    agenda for the same kind of handling (one open item per proposal and kind, see services.item_add)."""
     states = STEERING_SCHEDULABLE if meeting.is_steering else REVIEW_SCHEDULABLE
+    kinds = (
+        (ItemKind.DECISION, ItemKind.CLOSURE)
+        if meeting.is_steering
+        else (ItemKind.APPLICATION, ItemKind.PITCH)
+    )
+    elsewhere = (
+        AgendaItem.objects.open_deciding()
+        .filter(kind__in=kinds)
+        .exclude(meeting=meeting)
+        .values("proposal_id")
+    )
     return (
         Proposal.objects.filter(agreement_id=meeting.agreement_id, state__in=states)
         .exclude(agenda_items__meeting=meeting)
+        .exclude(pk__in=elsewhere)
         .order_by("title")
     )
 

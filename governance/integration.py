@@ -42,7 +42,7 @@ def proposal_panel(request, proposal):
 
     items = list(
         AgendaItem.objects.filter(proposal=proposal)
-        .select_related("meeting", "meeting__body")
+        .select_related("meeting", "meeting__body", "settled_by__meeting")
         .prefetch_related("decisions__amounts")
         .order_by("meeting__starts_at", "order")
     )

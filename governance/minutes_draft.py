@@ -58,7 +58,11 @@ def _parties(party_ids) -> list[Organisation]:
 def _items(meeting: Meeting) -> list[AgendaItem]:
     return list(
         meeting.items.select_related(
-            "proposal", "proposal__responsible_researcher", "proposal__responsible_officer", "vote"
+            "proposal",
+            "proposal__responsible_researcher",
+            "proposal__responsible_officer",
+            "vote",
+            "settled_by__meeting",
         )
         .prefetch_related(
             "presenters",
@@ -79,8 +83,9 @@ def _items(meeting: Meeting) -> list[AgendaItem]:
 
 
 def paragraphs(meeting: Meeting) -> list[tuple[int, AgendaItem]]:
-    """The agenda items with their paragraph number in the minutes (§1, §2, … in agenda order)."""
-    return list(enumerate(_items(meeting), start=1))
+    """The agenda items with their paragraph number in the minutes: the item's own § number, the one the
+    agenda and the decision carry."""
+    return [(item.order, item) for item in _items(meeting)]
 
 
 def _attendance(meeting: Meeting, seats) -> dict:

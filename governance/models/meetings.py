@@ -109,6 +109,23 @@ class Meeting(models.Model):
         return self.kind == MeetingKind.STEERING
 
 
+# Items that move a proposal on (the beredning's outcome, the styrgrupp's decision): a proposal has at most
+# one open item of each of these kinds.
+DECIDING_ITEM_KINDS = (ItemKind.PITCH, ItemKind.APPLICATION, ItemKind.DECISION, ItemKind.CLOSURE)
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def open_deciding(self):
+        """Deciding items still to be handled: on a meeting not yet held, not settled elsewhere, with neither
+        the beredning's outcome nor a decision."""
+        return self.filter(
+            kind__in=DECIDING_ITEM_KINDS,
+            meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED],
+            settled_by__isnull=True,
+            outcome="",
+        ).exclude(decisions__isnull=False)
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(_("ordning"), default=0)
@@ -139,6 +156,8 @@ class AgendaItem(models.Model):
         "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="settled_items"
     )
     settled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dagordningspunkt")

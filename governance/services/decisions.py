@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.enums import ProposalState
@@ -33,8 +34,35 @@ class DecisionError(VotingError):
     pass
 
 
-def _next_paragraph(meeting) -> int:
-    return (meeting.decisions.aggregate(n=Max("paragraph"))["n"] or 0) + 1
+def _paragraph(item: AgendaItem) -> int:
+    """A decision's paragraph is its agenda item's § number – one number for the agenda, the decision, the
+    minutes and the decision document."""
+    if item.order:
+        return item.order
+    return (item.meeting.decisions.aggregate(n=Max("paragraph"))["n"] or 0) + 1
+
+
+def _refuse_if_settled(item: AgendaItem) -> None:
+    if item.settled_by_id is not None:
+        settled_by = item.settled_by
+        raise DecisionError(
+            _("Ärendet avgjordes redan vid %(meeting)s §%(n)s – punkten kan inte beslutas igen.")
+            % {"meeting": settled_by.meeting.title, "n": settled_by.paragraph}
+        )
+
+
+def _settle_other_items(decision: Decision) -> None:
+    """The proposal is decided: its undecided items of the same kind on other meetings are settled
+    ("avgjort vid …") and leave those agendas; they cannot be decided again."""
+    item = decision.item
+    others = (
+        AgendaItem.objects.filter(proposal_id=decision.proposal_id, kind=item.kind, settled_by__isnull=True)
+        .exclude(pk=item.pk)
+        .exclude(decisions__isnull=False)
+    )
+    AgendaItem.objects.filter(pk__in=list(others.values_list("pk", flat=True))).update(
+        settled_by=decision, settled_at=timezone.now()
+    )
 
 
 def _validate_amounts(kind: str, amounts: dict[int, int]) -> None:
@@ -63,6 +91,7 @@ def _create(
     extra: dict | None = None,
 ) -> Decision:
     meeting = item.meeting
+    _refuse_if_settled(item)
     _validate_amounts(kind, amounts)
     if not text.strip():
         raise DecisionError(_("Skriv beslutstexten."))
@@ -71,7 +100,8 @@ def _create(
         item=item,
         proposal=item.proposal,
         kind=kind,
-        paragraph=_next_paragraph(meeting),
+        paragraph=_paragraph(item),
+        decided_at=vote.closed_at if vote is not None and vote.closed_at else timezone.now(),
         text=text.strip(),
         conditions=conditions.strip(),
         activity_goals=activity_goals.strip(),
@@ -107,6 +137,7 @@ def _create(
             )
         if name:
             proposal_transition(proposal=proposal, name=name, by=by, comment=comment or text, authorised=True)
+        _settle_other_items(decision)
     return decision
 
 

@@ -6,8 +6,9 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.enums import ProposalState
@@ -18,7 +19,8 @@ from samverkan.notifications import notify
 from .. import permissions
 from ..enums import AttendanceStatus, BodyKind, ItemKind, MeetingKind, MeetingStatus
 from ..ics import meeting_ics
-from ..models import AgendaItem, Attendance, Body, Meeting
+from ..models import AgendaItem, Attendance, Body, Decision, Meeting
+from ..models.meetings import DECIDING_ITEM_KINDS
 from ..selectors import members_of
 
 BODY_FOR_KIND = {
@@ -135,7 +137,7 @@ def _send(meeting: Meeting, *, event: str) -> None:
     notify(
         event,
         to=invitees,
-        context={"meeting": meeting, "items": list(meeting.items.all())},
+        context={"meeting": meeting, "items": list(meeting.items.select_related("settled_by__meeting"))},
         link=meeting.get_absolute_url(),
         attachments=[("kallelse.ics", ics, "text/calendar; method=REQUEST")],
     )
@@ -154,6 +156,53 @@ def invitation_send(*, meeting: Meeting, by) -> Meeting:
     meeting.save()
     _send(meeting, event="meeting_invitation")
     return meeting
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """How a message names a meeting: "Styrgruppsmöte 12 mars 2027"."""
+    return f"{meeting.title} {date_format(timezone.localtime(meeting.starts_at), 'j F Y')}"
+
+
+def open_item_elsewhere(*, proposal: Proposal, kind: str, meeting: Meeting) -> AgendaItem | None:
+    """The proposal's open item of this deciding kind on another meeting, if there is one."""
+    if kind not in DECIDING_ITEM_KINDS:
+        return None
+    return (
+        AgendaItem.objects.open_deciding()
+        .filter(proposal=proposal, kind=kind)
+        .exclude(meeting=meeting)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+        .first()
+    )
+
+
+def refuse_if_on_another_agenda(*, proposal: Proposal, kind: str, meeting: Meeting) -> None:
+    """One open deciding item per proposal and kind: a second agenda would let two meetings decide it."""
+    other = open_item_elsewhere(proposal=proposal, kind=kind, meeting=meeting)
+    if other is not None:
+        raise ValidationError(
+            {
+                "proposal": _("Ärendet står redan på dagordningen för %(meeting)s (§%(n)s).")
+                % {"meeting": meeting_label(other.meeting), "n": other.order}
+            }
+        )
+
+
+def next_item_number(meeting: Meeting) -> int:
+    """The § number of a new item: after the last one. Numbers are 1..n while the kallelse is unsent
+    (item_remove closes gaps) and fixed once it is sent, so a later item gets max + 1."""
+    return (meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1
+
+
+def agenda_updated(meeting: Meeting) -> None:
+    """The agenda of a called meeting changed: the invitees get an updated kallelse that replaces the first
+    one in their calendars (same UID, higher SEQUENCE)."""
+    if meeting.invitation_sent_at is None:
+        return
+    Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=F("ics_sequence") + 1)
+    meeting.refresh_from_db(fields=["ics_sequence"])
+    _send(meeting, event="meeting_agenda_updated")
 
 
 def _default_kind(meeting: Meeting, proposal: Proposal | None) -> str:
@@ -178,7 +227,11 @@ def item_add(
     presenters=None,
 ) -> AgendaItem:
     """Add an agenda item. A submitted proposal scheduled on a beredning moves to "Under beredning"; the
-    responsible researcher and tjänsteperson present it (Samverkansmodellen, "Beredning")."""
+    responsible researcher and tjänsteperson present it (Samverkansmodellen, "Beredning"). One open deciding
+    item per proposal and kind: a proposal on another meeting's open agenda is refused. Added to a called
+    meeting, the invitees get an updated kallelse."""
+    # Locked: two additions at once would otherwise take the same § number.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not permissions.can_edit_agenda(by, meeting):
         raise PermissionDenied
     if proposal is not None:
@@ -199,10 +252,11 @@ def item_add(
         if meeting.items.filter(proposal=proposal).exists():
             raise ValidationError({"proposal": _("Ärendet finns redan på dagordningen.")})
     kind = kind or _default_kind(meeting, proposal)
-    order = (meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1
+    if proposal is not None:
+        refuse_if_on_another_agenda(proposal=proposal, kind=kind, meeting=meeting)
     item = AgendaItem.objects.create(
         meeting=meeting,
-        order=order,
+        order=next_item_number(meeting),
         kind=kind,
         title=title or (proposal.title if proposal else ""),
         proposal=proposal,
@@ -223,6 +277,7 @@ def item_add(
             authorised=True,
             comment=_("Satt på dagordningen för %(m)s") % {"m": meeting},
         )
+    agenda_updated(meeting)
     return item
 
 
@@ -232,7 +287,18 @@ def item_remove(*, item: AgendaItem, by) -> None:
         raise PermissionDenied
     if item.assessments.exists() or item.decisions.exists() or hasattr(item, "vote"):
         raise ValidationError(_("Punkten har bedömningar, röster eller beslut och kan inte tas bort."))
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     item.delete()
+    if meeting.invitation_sent_at is None:
+        _renumber(meeting)
+
+
+def _renumber(meeting: Meeting) -> None:
+    """Close the gaps: §1..n in agenda order. A decision keeps its item's number."""
+    for number, item in enumerate(meeting.items.order_by("order", "pk"), start=1):
+        if item.order != number:
+            AgendaItem.objects.filter(pk=item.pk).update(order=number)
+            Decision.objects.filter(item=item, supersedes__isnull=True).update(paragraph=number)
 
 
 @transaction.atomic

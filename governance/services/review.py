@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +14,7 @@ from .. import permissions
 from ..enums import CRITERIA, ItemKind, MeetingKind, MeetingStatus, Perspective, ReviewOutcome
 from ..models import AgendaItem, Assessment, CriterionScore, Meeting
 from ..selectors import seat_of
+from .meetings import next_item_number, open_item_elsewhere
 
 OUTCOME_TRANSITIONS = {
     ReviewOutcome.FORWARD: "forward_to_decision",
@@ -145,6 +145,9 @@ def outcome_record(*, item: AgendaItem, by, outcome: str, motivation: str, goals
 
 
 def _put_on_next_steering_agenda(item: AgendaItem, by) -> None:
+    """Forward onto the next styrgrupp meeting whose kallelse is not yet sent: a called meeting's agenda is
+    changed only by the processledare (item_add, which sends an updated kallelse). Nothing happens when the
+    proposal already has an open decision item elsewhere."""
     proposal = item.proposal
     proposal.refresh_from_db()
     if proposal.state != ProposalState.AWAITING_DECISION:
@@ -154,17 +157,19 @@ def _put_on_next_steering_agenda(item: AgendaItem, by) -> None:
             agreement_id=item.meeting.agreement_id,
             kind=MeetingKind.STEERING,
             starts_at__gt=timezone.now(),
-            status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED],
+            status=MeetingStatus.PLANNED,
+            invitation_sent_at__isnull=True,
         )
         .order_by("starts_at")
         .first()
     )
     if meeting is None or meeting.items.filter(proposal=proposal).exists():
         return
+    if open_item_elsewhere(proposal=proposal, kind=ItemKind.DECISION, meeting=meeting) is not None:
+        return
     forwarded = AgendaItem.objects.create(
         meeting=meeting,
-        # After the last item, even when an earlier one was removed (count + 1 would repeat a number).
-        order=(meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1,
+        order=next_item_number(meeting),
         kind=ItemKind.DECISION,
         title=proposal.title,
         proposal=proposal,

@@ -224,7 +224,7 @@ def meeting_edit(request, pk):
 def _agenda(meeting: Meeting):
     """The agenda with everything the page shows per item, in a constant number of queries."""
     items = list(
-        meeting.items.select_related("proposal", "vote")
+        meeting.items.select_related("proposal", "vote", "settled_by__meeting")
         .prefetch_related("presenters", "decisions")
         .annotate(
             submitted_count=Count(
@@ -237,6 +237,12 @@ def _agenda(meeting: Meeting):
     # Time slots: an item without its own time follows the one before it.
     clock = timezone.localtime(meeting.starts_at, STOCKHOLM)
     for item in items:
+        if item.settled_by_id:
+            # Decided at another meeting: it stays under its § number, struck, and takes no time.
+            item.slot = None
+            item.assessed = False
+            item.vote_or_none = None
+            continue
         start = (
             datetime.datetime.combine(clock.date(), item.starts_at, tzinfo=STOCKHOLM)
             if item.starts_at
