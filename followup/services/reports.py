@@ -218,8 +218,8 @@ def report_put_on_agenda(*, report: FollowUpReport, by: User, meeting: Meeting) 
 
 @transaction.atomic
 def report_treat(*, report: FollowUpReport, by: User, feedback: str) -> FollowUpReport:
-    """Record that the report was treated at its agenda item, with the meeting's feedback (behandlad).
-    The team is told."""
+    """Record that the report was treated at its agenda item, with the meeting's feedback (behandlad) – not
+    before the meeting has started. The team is told."""
     fresh = _locked(report)
     if not permissions.can_treat_report(by, fresh):
         raise PermissionDenied
@@ -227,6 +227,12 @@ def report_treat(*, report: FollowUpReport, by: User, feedback: str) -> FollowUp
         raise ValidationError(_("Sätt rapporten på ett mötes dagordning innan den behandlas."))
     if not feedback.strip():
         raise ValidationError({"feedback": _("Skriv mötets återkoppling till projektet.")})
+    meeting = fresh.agenda_item.meeting
+    if timezone.now() < meeting.starts_at:
+        raise ValidationError(
+            _("Rapporten behandlas vid %(meeting)s – den kan inte markeras som behandlad före mötet.")
+            % {"meeting": f"{meeting.title} {timezone.localdate(meeting.starts_at).isoformat()}"}
+        )
     fresh.state = ReportState.TREATED
     fresh.feedback = feedback.strip()
     fresh.treated_at = timezone.now()

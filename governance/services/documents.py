@@ -26,6 +26,7 @@ from samverkan.selectors import people_with_role
 
 from .. import permissions, signing
 from ..enums import DecisionKind, DocumentKind, DocumentStatus
+from ..ics import STOCKHOLM
 from ..models import Decision, DecisionDocument, DocumentCopy, DocumentSignature
 from ..pdf import render_pdf
 from ..signers import municipal_party_organisation, signatories, signing_assignment, signing_organisations
@@ -85,7 +86,8 @@ def _content(decision: Decision, kind: str) -> dict:
         or [g.text for g in proposal.activity_goals.all()],
         "cadence": cadence_description(proposal),
         "meeting": str(decision.meeting.body.name),
-        "meeting_date": str(timezone.localtime(decision.meeting.starts_at).date()),
+        # The day the decision was taken, in Stockholm – not the meeting's planned date.
+        "decision_date": str(timezone.localdate(decision.decided_at, STOCKHOLM)),
         "paragraph": decision.paragraph,
         "external_funder": proposal.external_funder,
         "external_call": proposal.external_call,
@@ -228,6 +230,12 @@ def document_sign(*, document: DecisionDocument, by, password: str, ip_address: 
     if document.status != DocumentStatus.TO_SIGN:
         raise DocumentError(
             _("Dokumentet kan inte signeras nu (status: %(s)s).") % {"s": document.get_status_display()}
+        )
+    decided_on = timezone.localdate(document.decision.decided_at, STOCKHOLM)
+    if timezone.localdate(timezone.now(), STOCKHOLM) < decided_on:
+        raise DocumentError(
+            _("Beslutet är daterat %(date)s – dokumentet kan inte signeras före beslutsdagen.")
+            % {"date": decided_on.isoformat()}
         )
     org = assignment.organisation
     copies = list(document.copies.select_for_update().order_by("number"))

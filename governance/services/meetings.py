@@ -333,6 +333,11 @@ def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
         raise PermissionDenied
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         raise ValidationError(_("Protokollet är justerat."))
+    if timezone.now() < meeting.starts_at:
+        raise ValidationError(
+            _("Mötet börjar %(start)s – det kan inte markeras som genomfört innan det har börjat.")
+            % {"start": date_format(timezone.localtime(meeting.starts_at), "j F Y H:i")}
+        )
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["status"])
     return meeting

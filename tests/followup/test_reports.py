@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from budget.models import Spending
 from followup import services
@@ -10,7 +13,7 @@ from followup.models import GoalAssessment
 from governance.enums import ItemKind, MeetingKind
 from samverkan.models import Notification
 from tests.factories.followup import filled, set_state
-from tests.factories.governance import MeetingFactory
+from tests.factories.governance import STOCKHOLM, MeetingFactory, in_days
 
 
 def goals_of(report, status=GoalStatus.MET):
@@ -117,7 +120,9 @@ def submitted(half_time, researcher):
 
 
 def test_processledare_puts_report_on_a_beredning_and_records_feedback(submitted, leader, researcher):
-    meeting = MeetingFactory(agreement=submitted.proposal.agreement, kind=MeetingKind.JOINT_REVIEW)
+    meeting = MeetingFactory(
+        agreement=submitted.proposal.agreement, kind=MeetingKind.JOINT_REVIEW, starts_at=in_days(-1)
+    )
 
     report = services.report_put_on_agenda(report=submitted, by=leader, meeting=meeting)
     item = report.agenda_item
@@ -144,6 +149,42 @@ def test_treating_needs_an_agenda_item_and_feedback(submitted, leader):
     assert error.value.message_dict["feedback"] == ["Skriv mötets återkoppling till projektet."]
     submitted.refresh_from_db()
     assert submitted.state == ReportState.SUBMITTED
+
+
+def test_treating_before_the_meeting_is_refused_and_nothing_changes(submitted, leader):
+    starts = datetime.datetime(2027, 3, 12, 13, 0, tzinfo=STOCKHOLM)
+    meeting = MeetingFactory(
+        agreement=submitted.proposal.agreement,
+        kind=MeetingKind.JOINT_REVIEW,
+        title="Beredning",
+        starts_at=starts,
+    )
+    report = services.report_put_on_agenda(report=submitted, by=leader, meeting=meeting)
+    notifications = Notification.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        services.report_treat(report=report, by=leader, feedback="Bra framsteg.")
+
+    assert error.value.messages == [
+        "Rapporten behandlas vid Beredning 2027-03-12 – den kan inte markeras som behandlad före mötet."
+    ]
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert (report.feedback, report.treated_at, report.treated_by) == ("", None, None)
+    assert Notification.objects.count() == notifications
+
+
+def test_treating_once_the_meeting_has_started_is_accepted(submitted, leader):
+    meeting = MeetingFactory(
+        agreement=submitted.proposal.agreement,
+        kind=MeetingKind.JOINT_REVIEW,
+        starts_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    report = services.report_put_on_agenda(report=submitted, by=leader, meeting=meeting)
+
+    report = services.report_treat(report=report, by=leader, feedback="Bra framsteg.")
+
+    assert report.state == ReportState.TREATED
 
 
 @pytest.mark.parametrize("who", ["researcher", "officer", "outsider", "communicator"])

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from applications.cadence import cadence_description
@@ -211,7 +212,8 @@ def test_generated_document_has_two_copies_with_the_decisions_data(world, party)
         assert CONDITIONS in text
         assert all(goal in text for goal in GOALS)
         assert cadence_description(proposal) in text
-        assert f"Styrgrupp {decision.meeting.starts_at:%Y-%m-%d} § 1" in text
+        # The day the decision was taken and its item's § – not the meeting's planned date (issue 16).
+        assert f"Styrgrupp {timezone.localdate(decision.decided_at):%Y-%m-%d} § {decision.item.order}" in text
         assert f"Exemplar {copy.number} av 2 – {copy.organisation.name}" in text
         assert document.reference in text
         assert f"SHA-256 {document.content_sha256}" in text

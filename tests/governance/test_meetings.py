@@ -398,6 +398,8 @@ def test_meeting_ics_download_has_meeting_uid_and_sequence(client, meeting, memb
 
 
 def test_meeting_held_marks_status(client, leader, meeting):
+    # From its start (issue 16: not before – see test_time_rules).
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=5))
     client.force_login(leader)
 
     response = client.post(url("meeting_held", meeting.pk), follow=True)
