@@ -283,6 +283,8 @@ def item_add(
 
 @transaction.atomic
 def item_remove(*, item: AgendaItem, by) -> None:
+    """Before the kallelse the agenda closes the gap (§1..n); after it the numbers stay as sent and the
+    invitees get an updated kallelse."""
     if not permissions.can_edit_agenda(by, item.meeting):
         raise PermissionDenied
     if item.assessments.exists() or item.decisions.exists() or hasattr(item, "vote"):
@@ -291,6 +293,8 @@ def item_remove(*, item: AgendaItem, by) -> None:
     item.delete()
     if meeting.invitation_sent_at is None:
         _renumber(meeting)
+    else:
+        agenda_updated(meeting)
 
 
 def _renumber(meeting: Meeting) -> None:

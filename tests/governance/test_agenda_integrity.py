@@ -307,6 +307,26 @@ def test_after_the_kallelse_numbers_are_fixed_and_a_new_item_comes_last(agreemen
     assert list(meeting.items.values_list("title", "order")) == [("A", 1), ("C", 3), ("D", 4)]
 
 
+def test_removing_an_item_from_a_called_meeting_sends_an_updated_kallelse(
+    agreement, leader, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = steering(agreement, leader)
+    services.item_add(meeting=meeting, by=leader, title="A", kind=ItemKind.INFORMATION)
+    second = services.item_add(meeting=meeting, by=leader, title="B", kind=ItemKind.INFORMATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_send(meeting=meeting, by=leader)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_remove(item=second, by=leader)
+
+    meeting.refresh_from_db()
+    assert meeting.ics_sequence == 1
+    update = next(m for m in mailoutbox if m.to == [leader.email])
+    assert update.subject.startswith("Ändrad dagordning:")
+    assert "§2" not in update.body and "§1" in update.body
+
+
 def test_the_decision_and_the_minutes_carry_the_agenda_items_number(agreement, leader, awaiting):
     meeting = steering(agreement, leader, starts_at=in_days(-1))
     services.item_add(meeting=meeting, by=leader, title="Ekonomi", kind=ItemKind.INFORMATION)
