@@ -123,7 +123,8 @@ def pending_document_decisions(*, older_than):
 
 
 def _reference(decision: Decision) -> str:
-    return f"BESLUT-{decision.meeting.starts_at:%Y}-{decision.pk:04d}"
+    # The year the decision was taken, like the document's date (not the meeting's planned year).
+    return f"BESLUT-{timezone.localdate(decision.decided_at, STOCKHOLM):%Y}-{decision.pk:04d}"
 
 
 def document_generate(decision_id: int) -> DecisionDocument:

@@ -74,6 +74,7 @@ def test_the_document_is_dated_the_day_the_decision_was_taken(world):  # noqa: F
     text = pdf_text(pdf_bytes(document.copies.first()))
     assert f"Styrgrupp {today:%Y-%m-%d} § {decision.paragraph}" in text
     assert f"{planned:%Y-%m-%d}" not in text
+    assert document.reference.startswith(f"BESLUT-{today:%Y}-")
 
 
 def test_a_signature_before_the_decisions_date_is_refused_and_nothing_changes(world):  # noqa: F811
