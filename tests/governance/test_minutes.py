@@ -22,10 +22,12 @@ from governance.tasks import render_minutes_pdf
 from samverkan.enums import Role
 from samverkan.models import Notification
 from tests.factories.applications import ProposalFactory
-from tests.factories.governance import MeetingFactory, process_leader, review_member, steering_member
+from tests.factories.governance import MeetingFactory, in_days, process_leader, review_member, steering_member
 from tests.factories.samverkan import AgreementFactory, MunicipalityFactory, UserFactory, person_with_role
 
 NBSP = "\xa0"
+# The meetings here are marked held, which is possible only once they have started (issue 16).
+STARTED = in_days(-1)
 
 
 @dataclass
@@ -68,6 +70,7 @@ def _build(*, location="Mälardalens universitet, Eskilstuna, sal U2-024", video
         secretary=secretary,
         location=location,
         video_link=video_link,
+        starts_at=STARTED,  # marked held below: not before its start (issue 16)
     )
     item = services.item_add(meeting=meeting, by=secretary, proposal=proposal)
     info = services.item_add(meeting=meeting, by=secretary, title="Budgetläge 2026")
@@ -224,7 +227,9 @@ def test_draft_text_summarises_assessments_and_outcome_at_a_beredning(db):
     secretary = process_leader(agreement)
     university = review_member(agreement)
     municipal = review_member(agreement, municipality)
-    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.JOINT_REVIEW, secretary=secretary)
+    meeting = MeetingFactory(
+        agreement=agreement, kind=MeetingKind.JOINT_REVIEW, secretary=secretary, starts_at=STARTED
+    )
     proposal = ProposalFactory(agreement=agreement, state=ProposalState.SUBMITTED)
     item = services.item_add(meeting=meeting, by=secretary, proposal=proposal)
     criteria = {n: (4, "") for n in range(1, 10)}
