@@ -324,9 +324,10 @@ def item_add(request, pk):
     except ApplicationError as error:
         show_refusal(request, error)
     else:
-        messages.success(
-            request, _("Punkten ”%(title)s” är tillagd på dagordningen.") % {"title": item.title}
-        )
+        text = _("Punkten ”%(title)s” är tillagd på dagordningen.") % {"title": item.title}
+        if item.meeting.invitation_sent_at:
+            text += " " + _("En uppdaterad kallelse har skickats till ledamöter och föredragande.")
+        messages.success(request, text)
     return redirect(meeting)
 
 

@@ -350,3 +350,37 @@ def test_a_decision_is_dated_the_day_it_was_taken_not_the_meetings_planned_day(a
 
     assert before <= decision.decided_at <= timezone.now()
     assert timezone.localdate(decision.decided_at) != timezone.localdate(meeting.starts_at)
+
+
+def test_the_agenda_page_says_an_updated_kallelse_went_out(client, agreement, leader, awaiting):
+    meeting = steering(agreement, leader)
+    services.item_add(meeting=meeting, by=leader, title="Ekonomi", kind=ItemKind.INFORMATION)
+    services.invitation_send(meeting=meeting, by=leader)
+    client.force_login(leader)
+
+    response = client.post(
+        reverse("governance:item_add", args=[meeting.pk]),
+        {"proposal": awaiting.pk, "duration_minutes": 15},
+        follow=True,
+    )
+
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "En uppdaterad kallelse har skickats till ledamöter och föredragande." in text
+    assert meeting.items.filter(proposal=awaiting).exists()
+
+
+def test_the_agenda_page_names_the_other_meeting_when_refusing(client, agreement, leader, awaiting):
+    first = steering(agreement, leader, starts_at=MARCH_12, title="Styrgruppsmöte")
+    services.item_add(meeting=first, by=leader, proposal=awaiting)
+    second = steering(agreement, leader, starts_at=MARCH_12 + datetime.timedelta(days=30))
+    client.force_login(leader)
+
+    response = client.post(
+        reverse("governance:item_add", args=[second.pk]),
+        {"proposal": awaiting.pk, "duration_minutes": 15},
+        follow=True,
+    )
+
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "Ärendet står redan på dagordningen för Styrgruppsmöte 12 mars 2027 (§1)." in text
+    assert not second.items.exists()
