@@ -2,8 +2,10 @@
 it at a meeting; later the researcher submits the final report and books a presentation at the Q4 event;
 the styrgrupp closes the project."""
 
+import datetime
 import re
 
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -75,18 +77,27 @@ def test_report_treated_then_final_report_presentation_and_closure(demo, browser
     page.get_by_role("combobox", name="Möte").select_option(label=meeting_label(followup_demo.REVIEW))
     page.get_by_role("button", name="Sätt på dagordningen").click()
     expect(page.get_by_text("Rapporten är satt på mötets dagordning.")).to_be_visible()
-    page.get_by_label("Mötets återkoppling").fill(
-        "Beredningen ser goda resultat. Involvera anhöriga tidigare."
-    )
-    browser_as.shot("behandla-rapport")
-    page.get_by_role("button", name="Markera som behandlad").click()
-    expect(page.locator(".status-line")).to_contain_text("Behandlad")
-    expect(page.get_by_role("region", name="Återkoppling")).to_contain_text("Involvera anhöriga tidigare.")
-    browser_as.shot("rapport-behandlad")
+    report_url = page.url
+    browser_as.logout()
+    # The beredning meets – a report is treated at its meeting, not before (issue 16). The clock moves to the
+    # meeting (the only thing no user does) and the processledare records the meeting's feedback there.
+    meeting = Meeting.objects.get(title=followup_demo.REVIEW)
+    with time_machine.travel(meeting.starts_at + datetime.timedelta(hours=1), tick=True):
+        page = browser_as.login(LEADER)
+        page.goto(report_url)
+        page.get_by_label("Mötets återkoppling").fill(
+            "Beredningen ser goda resultat. Involvera anhöriga tidigare."
+        )
+        browser_as.shot("behandla-rapport")
+        page.get_by_role("button", name="Markera som behandlad").click()
+        expect(page.locator(".status-line")).to_contain_text("Behandlad")
+        feedback = page.get_by_role("region", name="Återkoppling")
+        expect(feedback).to_contain_text("Involvera anhöriga tidigare.")
+        browser_as.shot("rapport-behandlad")
+        browser_as.logout()
     half_time.refresh_from_db()
     assert half_time.state == ReportState.TREATED
     assert half_time.agenda_item.meeting.title == followup_demo.REVIEW
-    browser_as.logout()
 
     # 3. Later: the researcher submits the final report and books the presentation at the Q4 event.
     page = browser_as.login(RESEARCHER)
