@@ -23,7 +23,13 @@ EDITABLE_STATES = {S.DIALOG, S.PITCH, S.APPLICATION}
 # Beredning and styrgrupp members see proposals once they have been submitted.
 REVIEW_VISIBLE_STATES = set(ProposalState) - {S.DIALOG, S.PITCH, S.APPLICATION, S.WITHDRAWN}
 STAFF_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR)
-REVIEW_ROLES = (Role.REVIEW_MEMBER, Role.STEERING_MEMBER, Role.SIGNATORY)
+REVIEW_ROLES = (
+    Role.REVIEW_MEMBER,
+    Role.REVIEW_DEPUTY,
+    Role.STEERING_MEMBER,
+    Role.STEERING_DEPUTY,
+    Role.SIGNATORY,
+)
 
 
 # --- the team: the proposal's fields ------------------------------------------------------------------------

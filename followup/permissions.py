@@ -12,7 +12,13 @@ from samverkan.enums import Role
 from .enums import ReportState
 
 EVENT_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR)
-GOAL_VIEW_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.STEERING_MEMBER, Role.SIGNATORY)
+GOAL_VIEW_ROLES = (
+    Role.PROCESS_LEADER,
+    Role.COMMUNICATOR,
+    Role.STEERING_MEMBER,
+    Role.STEERING_DEPUTY,
+    Role.SIGNATORY,
+)
 FOLLOW_UP_STATES = (ProposalState.ACTIVE, ProposalState.CLOSING, ProposalState.CLOSED)
 
 

@@ -38,6 +38,20 @@ class VoteOpenForm(forms.Form):
     )
 
 
+class VoteReopenForm(forms.Form):
+    """A void vote opened again: a new deadline is required (the members vote online until then)."""
+
+    deadline = forms.DateTimeField(
+        label=_("Ny sista tid att rösta"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("Ange en ny sista tid att rösta."),
+            "invalid": _("Ange datum och tid, t.ex. 2026-12-10 17:00."),
+        },
+    )
+
+
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(
         label=_("Din röst"),
@@ -100,6 +114,10 @@ class DecisionForm(forms.Form):
         help_text=_("Ett mål per rad; förifyllt med beredningens mål."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Only after a void vote: the members' assent to deciding enligt förslag (decision_by_acclamation).
+    assent = forms.BooleanField(
+        label=_("Ledamöterna samtycker till beslut enligt förslag – ingen motsätter sig."), required=False
     )
 
     def __init__(self, *args, years=(), item=None, **kwargs):

@@ -19,7 +19,8 @@ from django.utils import dateformat, timezone, translation
 from samverkan.enums import OrganisationKind
 from samverkan.models import Organisation
 
-from .enums import Choice, Perspective
+from . import voting
+from .enums import Choice, Perspective, VoteOutcome
 from .extensions import minutes_decision_lines
 from .models import AgendaItem, Assessment, Attendance, Ballot, Decision, Meeting, Minutes, Recusal, Vote
 from .selectors import members_of
@@ -28,12 +29,13 @@ TEMPLATE = "governance/minutes/draft.txt"
 
 # What a party's position in a vote is called in the minutes (governance.voting's party outcomes).
 PARTY_OUTCOME = {
-    "yes": "bifall",
-    "no": "avslag",
-    "tie": "lika röstetal",
-    "tie-yes": "lika röstetal – bifall genom ordförandens utslagsröst",
-    "tie-no": "lika röstetal – avslag",
-    "no_quorum": "ej beslutsför",
+    voting.YES: "bifall",
+    voting.NO: "avslag",
+    voting.NO_POSITION: "tar inte ställning",
+    voting.TIE: "lika röstetal – bifaller inte",
+    voting.TIE_YES: "lika röstetal – bifall genom ordförandens utslagsröst inom parten",
+    voting.TIE_NO: "lika röstetal – avslag genom ordförandens utslagsröst inom parten",
+    voting.NO_QUORUM: "ej beslutsför",
 }
 
 
@@ -66,12 +68,13 @@ def _items(meeting: Meeting) -> list[AgendaItem]:
         )
         .prefetch_related(
             "presenters",
+            "proposal__researchers",
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.filter(submitted_at__isnull=False).prefetch_related("criteria"),
                 to_attr="submitted_assessments",
             ),
-            Prefetch("vote__recusals", queryset=Recusal.objects.select_related("member").order_by("pk")),
+            Prefetch("recusals", queryset=Recusal.objects.select_related("member").order_by("pk")),
             Prefetch("vote__ballots", queryset=Ballot.objects.select_related("member")),
             Prefetch(
                 "decisions",
@@ -141,16 +144,29 @@ def _assessments(item: AgendaItem) -> dict:
     return {"count": len(assessments), "rows": rows, "criteria": _spread(criteria)}
 
 
-def _vote(vote: Vote, parties_in_order: list[Organisation], seat_party: dict[int, str], agreement) -> dict:
-    recusals = [
-        {
-            "who": _name(r.member) + (f" ({seat_party[r.member_id]})" if r.member_id in seat_party else ""),
-            "automatic": r.automatic,
-            "reason": r.reason.strip().rstrip("."),
-        }
-        for r in vote.recusals.all()
+def _recusals(item: AgendaItem, seat_party: dict[int, str]) -> list[dict]:
+    """Who took no part in the item: declared jäv, and the team members who sit in the body (automatic)."""
+
+    def who(user):
+        return _name(user) + (f" ({seat_party[user.pk]})" if user.pk in seat_party else "")
+
+    rows = [
+        {"who": who(r.member), "automatic": r.automatic, "reason": r.reason.strip().rstrip(".")}
+        for r in item.recusals.all()
     ]
-    context = {"vote": vote, "closed": vote.status == "closed", "recusals": recusals}
+    if item.proposal_id:
+        declared = {r.member_id for r in item.recusals.all()}
+        proposal = item.proposal
+        team = [proposal.responsible_researcher, proposal.responsible_officer, *proposal.researchers.all()]
+        for user in team:
+            if user is not None and user.pk in seat_party and user.pk not in declared:
+                declared.add(user.pk)
+                rows.append({"who": who(user), "automatic": True, "reason": "Sökande i ärendet"})
+    return rows
+
+
+def _vote(vote: Vote, parties_in_order: list[Organisation], seat_party: dict[int, str], agreement) -> dict:
+    context = {"vote": vote, "closed": vote.status == "closed"}
     if not context["closed"]:
         return context
     result = vote.result or {}
@@ -177,7 +193,16 @@ def _vote(vote: Vote, parties_in_order: list[Organisation], seat_party: dict[int
             ],
             "result": result,
             "recused": sum(p["recused"] for p in parties),
-            "rule": agreement.get_decision_rule_display().lower(),
+            "rule": voting.rule_text(
+                result.get("rule", agreement.decision_rule), result.get("tie_break", agreement.tie_break)
+            ),
+            "explanation": voting.explain(result, names) if parties else [],
+            "void": vote.outcome == VoteOutcome.NO_QUORUM,
+            "deputies": [
+                f"{e['name']} (ersättare) tjänstgjorde för {e['serves_for_name']}"
+                for e in (vote.snapshot or {}).get("entitled", [])
+                if e.get("serves_for")
+            ],
             "ballots": "; ".join(ballots),
         }
     )
@@ -214,6 +239,7 @@ def _paragraph(meeting: Meeting, number: int, item: AgendaItem, ordered, seat_pa
         "outcome_motivation": _one_line(item.outcome_motivation),
         "outcome_goals": _one_line(item.outcome_goals),
         "vote": _vote(vote, ordered, seat_party, meeting.agreement) if vote is not None else None,
+        "recusals": _recusals(item, seat_party) if (review or vote is not None) else [],
         "decisions": decisions,
         "noted": (
             not review

@@ -9,6 +9,7 @@ from applications.permissions import can_view_proposal
 from samverkan import permissions as core
 from samverkan.enums import Role
 
+from . import seating
 from .enums import ItemKind, MeetingStatus, VoteStatus
 from .selectors import ASSESSED_KINDS, member_q, seat_of
 from .signers import signing_assignment
@@ -99,13 +100,20 @@ def can_change_assessment(user, item, own) -> bool:
     return can_assess(user, item) and (own is None or own.submitted_at is None)
 
 
+def is_recused(user, item) -> bool:
+    """Jäv on the item: declared, or automatic for the proposal's team (governance/seating.py)."""
+    return _active(user) and user.pk in seating.recused_ids(item)
+
+
 def can_assess(user, item) -> bool:
+    """A member of the beredning assesses an application unless recused (jäv: declared, or on its team)."""
     meeting = item.meeting
     return (
         meeting.is_review
         and item.kind in (ItemKind.APPLICATION, ItemKind.PITCH)
         and meeting.status != MeetingStatus.MINUTES_APPROVED
         and is_member(user, meeting)
+        and not is_recused(user, item)
     )
 
 
@@ -116,6 +124,7 @@ def can_record_outcome(user, item) -> bool:
         and item.proposal_id is not None
         and meeting.status != MeetingStatus.MINUTES_APPROVED
         and (is_officer_of(user, meeting) or can_manage_meetings(user, meeting.agreement_id))
+        and not is_recused(user, item)
     )
 
 
@@ -170,7 +179,14 @@ def can_approve_minutes(user, minutes) -> bool:
 # --- Lists and navigation (added with the meeting screens) -------------------------------------------------
 
 # Roles whose holders take part in (or run) meetings of their agreement.
-MEETING_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.REVIEW_MEMBER, Role.STEERING_MEMBER)
+MEETING_ROLES = (
+    Role.PROCESS_LEADER,
+    Role.COMMUNICATOR,
+    Role.REVIEW_MEMBER,
+    Role.REVIEW_DEPUTY,
+    Role.STEERING_MEMBER,
+    Role.STEERING_DEPUTY,
+)
 
 
 def is_presenter_anywhere(user) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Val
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.models import Proposal
 from samverkan import permissions as core
 from samverkan.enums import OrganisationKind, Role
 from samverkan.models import RoleAssignment
@@ -20,31 +21,45 @@ ASSESSED_KINDS = (ItemKind.APPLICATION, ItemKind.PITCH)
 
 @dataclass(frozen=True)
 class Seat:
+    """A person's place in a meeting body: an ordinary member, or a deputy (ersättare) of the party, who
+    takes an ordinary member's seat for an item when the member is absent or recused (seating.py)."""
+
     user_id: int
     party_id: int
     is_university: bool
     user: object = None
+    deputy: bool = False
+
+
+# The role of an ordinary member and of a deputy, per kind of body.
+SEAT_ROLES = {
+    BodyKind.STEERING_GROUP: (Role.STEERING_MEMBER, Role.STEERING_DEPUTY),
+    BodyKind.JOINT_REVIEW: (Role.REVIEW_MEMBER, Role.REVIEW_DEPUTY),
+    BodyKind.REVIEW_GROUP: (Role.REVIEW_MEMBER, Role.REVIEW_DEPUTY),
+}
 
 
 def members_of(meeting) -> list[Seat]:
-    """The members of the meeting's body, drawn from active role assignments: styrgruppsledamöter for the
-    styrgrupp; beredningsledamöter of every party for the kommungemensam beredning; for a municipality's
-    beredningsgrupp, that municipality's (and its companies') members plus the university's."""
+    """The members of the meeting's body, drawn from role assignments active on the meeting's day:
+    styrgruppsledamöter for the styrgrupp; beredningsledamöter of every party for the kommungemensam
+    beredning; for a municipality's beredningsgrupp, that municipality's (and its companies') members plus
+    the university's. The ordinary members first, then the deputies (ersättare) – who are called too, and
+    hold a seat for an item only in place of an absent or recused member (seating.py)."""
     body = meeting.body
-    role = Role.STEERING_MEMBER if body.kind == BodyKind.STEERING_GROUP else Role.REVIEW_MEMBER
+    member_role, deputy_role = SEAT_ROLES[body.kind]
     assignments = (
         RoleAssignment.objects.active(meeting.starts_at.date())
-        .filter(agreement_id=meeting.agreement_id, role=role)
+        .filter(agreement_id=meeting.agreement_id, role__in=(member_role, deputy_role))
         .select_related("user", "organisation")
-        .order_by("user__last_name", "user__first_name")
+        .order_by("user__last_name", "user__first_name", "user_id")
     )
     seats: dict[int, Seat] = {}
-    for a in assignments:
+    for a in sorted(assignments, key=lambda a: a.role == deputy_role):  # stable: ordinary first
         party_id = a.organisation.parent_id or a.organisation_id
         is_university = a.organisation.kind == OrganisationKind.UNIVERSITY
         if body.kind == BodyKind.REVIEW_GROUP and not is_university and party_id != body.municipality_id:
             continue
-        seats.setdefault(a.user_id, Seat(a.user_id, party_id, is_university, a.user))
+        seats.setdefault(a.user_id, Seat(a.user_id, party_id, is_university, a.user, a.role == deputy_role))
     return list(seats.values())
 
 
@@ -63,9 +78,9 @@ def member_q(user, prefix: str = ""):
     q = Q(pk__in=[])
     for grant in core.grants(user):
         on_agreement = Q(**{f"{prefix}agreement_id": grant.agreement_id})
-        if grant.role == Role.STEERING_MEMBER:
+        if grant.role in (Role.STEERING_MEMBER, Role.STEERING_DEPUTY):
             q |= on_agreement & Q(**{f"{prefix}body__kind": BodyKind.STEERING_GROUP})
-        elif grant.role == Role.REVIEW_MEMBER:
+        elif grant.role in (Role.REVIEW_MEMBER, Role.REVIEW_DEPUTY):
             q |= on_agreement & (
                 Q(**{f"{prefix}body__kind": BodyKind.JOINT_REVIEW})
                 | Q(
@@ -87,6 +102,23 @@ def member_q(user, prefix: str = ""):
 REVIEW_KINDS = (MeetingKind.REVIEW, MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW)  # Meeting.is_review
 
 
+def entitled_votes_q(user, prefix: str = "") -> Q:
+    """Votes the user is entitled to as an ordinary styrgrupp member: on items without a proposal, or whose
+    proposal involves the user's party (the database form of seating.deciding_party_ids). A deputy holds a
+    seat only when called in, and is told so then."""
+    parties = {g.party_id for g in core.grants(user) if g.role == Role.STEERING_MEMBER}
+    proposal = f"{prefix}item__proposal"
+    involved = Proposal.municipal_organisations.through.objects.filter(proposal_id=OuterRef(f"{proposal}_id"))
+    return Q(**{f"{proposal}__isnull": True}) | (
+        Q(**{f"{prefix}item__meeting__kind": MeetingKind.STEERING})
+        & (
+            Q(**{f"{proposal}__agreement__university_id__in": parties})
+            | Exists(involved.filter(Q(organisation_id__in=parties) | Q(organisation__parent_id__in=parties)))
+            | ~Exists(involved)
+        )
+    )
+
+
 def _todo_q(user, member_q, now) -> Q:
     """Meetings where the user has something to do – the database form of the rules in `_todo_rows`
     (assess, vote, approve minutes), so the start page reads only those meetings."""
@@ -96,8 +128,9 @@ def _todo_q(user, member_q, now) -> Q:
     )
     to_vote = Vote.objects.filter(
         Q(deadline__isnull=True) | Q(deadline__gt=now),
+        entitled_votes_q(user),
         ~Exists(Ballot.objects.filter(vote_id=OuterRef("pk"), member=user)),
-        ~Exists(Recusal.objects.filter(vote_id=OuterRef("pk"), member=user)),
+        ~Exists(Recusal.objects.filter(item_id=OuterRef("item_id"), member=user)),
         status=VoteStatus.OPEN,
         item__meeting_id=OuterRef("pk"),
     )
@@ -190,8 +223,9 @@ def _todo_rows(user, meetings: list, now, *, only_with_todos: bool) -> list[dict
         to_vote = dict(
             Vote.objects.filter(status=VoteStatus.OPEN, item__meeting_id__in=member_ids)
             .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+            .filter(entitled_votes_q(user))
             .exclude(pk__in=Ballot.objects.filter(member=user).values("vote_id"))
-            .exclude(pk__in=Recusal.objects.filter(member=user).values("vote_id"))
+            .exclude(item_id__in=Recusal.objects.filter(member=user).values("item_id"))
             .order_by()
             .values("item__meeting_id")
             .annotate(n=Count("pk"))

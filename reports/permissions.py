@@ -6,7 +6,13 @@ from samverkan import permissions as core
 from samverkan.enums import Role
 
 # Roles that read the agreement's quarterly reports (they get the portfolio and economy presented).
-REPORT_VIEW_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.STEERING_MEMBER, Role.SIGNATORY)
+REPORT_VIEW_ROLES = (
+    Role.PROCESS_LEADER,
+    Role.COMMUNICATOR,
+    Role.STEERING_MEMBER,
+    Role.STEERING_DEPUTY,
+    Role.SIGNATORY,
+)
 # Roles that run a report on demand and export data.
 REPORT_RUN_ROLES = (Role.PROCESS_LEADER, Role.COMMUNICATOR)
 

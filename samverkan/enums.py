@@ -15,6 +15,10 @@ class Role(models.TextChoices):
     COMMUNICATOR = "kommunikator", _("Kommunikatör")
     REVIEW_MEMBER = "beredningsledamot", _("Beredningsledamot")
     STEERING_MEMBER = "styrgruppsledamot", _("Styrgruppsledamot")
+    # Ersättare: take an ordinary member's seat for an item when the member is absent or recused
+    # (governance/seating.py).
+    REVIEW_DEPUTY = "beredningsersattare", _("Ersättare i beredningen")
+    STEERING_DEPUTY = "styrgruppsersattare", _("Ersättare i styrgruppen")
     SIGNATORY = "firmatecknare", _("Firmatecknare")
 
 

@@ -17,7 +17,7 @@ from .models import Agreement, RoleAssignment
 
 # Roles that see an agreement's page (parties, people per role, period).
 AGREEMENT_VIEW_ROLES = frozenset(
-    {Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.STEERING_MEMBER, Role.SIGNATORY}
+    {Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.STEERING_MEMBER, Role.STEERING_DEPUTY, Role.SIGNATORY}
 )
 
 

@@ -11,12 +11,11 @@ budget from the budget demo and is submitted by `advance`):
    minskad segregation" and "Språkutveckling i förskolan…" are assessed by Karin Sjöberg (university:
    research quality and ambition), Olof Strand and Fatima Ali (municipalities: benefit and effects); the
    beredning forwards both → Till styrgrupp.
-2. Styrgrupp – tisdag 6 oktober 2026 (held, minutes approved). §1 "Energieffektiva…": Mats Larsson declares
-   jäv (he sits on the board of Eskilstuna Energi och Miljö AB, the municipal party of the application);
-   Ingrid Falk serves as ersättare for Eskilstuna kommun that month (a styrgrupp role valid in October 2026
-   only, so that Eskilstuna can still form a position: with one member per party, a party whose only member
-   is recused has no quorum). Everyone else votes bifall; the vote closes itself; the chair records the
-   grant with amounts per year → Beviljad. §2 "Språkutveckling i förskolan…": nobody asks for a vote, the
+2. Styrgrupp – tisdag 6 oktober 2026 (held, minutes approved). §1 "Energieffektiva…": only the parties of
+   the project decide it – the university and Eskilstuna (Eskilstuna Energi och Miljö AB is the municipal
+   party); Västerås and Strängnäs do not vote. Mats Larsson declares jäv (he sits on the company's board), and
+   Eskilstuna's ersättare Ingrid Falk takes his seat for the item (governance/seating.py). Helena Wik and
+   she vote bifall; the vote closes itself; the chair records the grant with amounts per year → Beviljad. §2 "Språkutveckling i förskolan…": nobody asks for a vote, the
    chair declares the grant "enligt förslag" → Beviljad. §3 information on the budget, noted "enligt
    förslag". The secretary Anna Lindqvist writes the minutes, Mats Larsson is the adjuster; the chair and he
    approve them and the PDF is rendered (eagerly in `load_demo` without REDIS_URL, by the worker otherwise).
@@ -29,8 +28,9 @@ budget from the budget demo and is submitted by `advance`):
 3. Kommungemensam beredning, kvartal 4 – tisdag 17 november 2026 (held). "Inkludering av nyanlända i
    föreningslivet" is scheduled (→ Under beredning), assessed by the same three members and forwarded; the
    service puts it on the next styrgrupp agenda.
-4. Styrgrupp – tisdag 8 december 2026 (upcoming, kallat): an open online vote on "Inkludering…" with the
-   meeting's start as deadline; Helena Wik and Nils Öberg have already voted.
+4. Styrgrupp – tisdag 8 december 2026 (upcoming, kallat): an open online vote on "Inkludering…" (the
+   university and Västerås decide it) with the meeting's start as deadline; Helena Wik has voted, Eva Persson
+   not yet.
 
 The services run as the right people (they check permissions); because they stamp "now", the past meetings'
 own timestamps (invitation, assessments, outcome, vote, ballots, jäv, decision, justering) are set afterwards

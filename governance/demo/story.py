@@ -269,14 +269,14 @@ def _q3_review(agreement, energy: Proposal, preschool: Proposal | None) -> None:
 
 
 def _deputy_for_october(agreement) -> None:
-    """Ingrid Falk serves as ersättare for Eskilstuna kommun in October 2026 (see the module docstring)."""
+    """Ingrid Falk is Eskilstuna kommun's ersättare in the styrgrupp (see the module docstring)."""
     RoleAssignment.objects.update_or_create(
         user=person(DEPUTY),
         agreement=agreement,
         organisation=Organisation.objects.get(name="Eskilstuna kommun"),
-        role=Role.STEERING_MEMBER,
-        valid_from=datetime.date(2026, 10, 1),
-        defaults={"valid_to": datetime.date(2026, 10, 31), "title": "Ersättare i styrgruppen"},
+        role=Role.STEERING_DEPUTY,
+        valid_from=datetime.date(2026, 1, 1),
+        defaults={"title": "Ersättare i styrgruppen"},
     )
 
 
@@ -310,7 +310,9 @@ def _october_steering(agreement, energy: Proposal, preschool: Proposal | None) -
     )
     vote = services.vote_open(item=item, by=secretary)
     services.recusal_declare(vote=vote, by=person(ADJUSTER), reason=JAV_REASON)
-    for email in (CHAIR, DEPUTY, "eva.persson@vasteras.example", "nils.oberg@strangnas.example"):
+    # Only the parties of the project decide it: the university and Eskilstuna (its company is the municipal
+    # party); Ingrid Falk holds Mats Larsson's seat. Västerås and Strängnäs do not vote on it.
+    for email in (CHAIR, DEPUTY):
         services.ballot_cast(vote=vote, by=person(email), choice=Choice.YES)
     vote.refresh_from_db()  # the last ballot closed the vote
     services.decision_from_vote(
@@ -428,8 +430,8 @@ def _q4_review_and_december(agreement, inclusion: Proposal) -> None:
     )
     services.invitation_send(meeting=steering, by=secretary)
     vote = services.vote_open(item=decision_item, by=secretary, deadline=december)
+    # The parties of "Inkludering…" are the university and Västerås: Helena Wik has voted, Eva Persson not yet.
     services.ballot_cast(vote=vote, by=person(CHAIR), choice=Choice.YES)
-    services.ballot_cast(vote=vote, by=person("nils.oberg@strangnas.example"), choice=Choice.YES)
 
 
 def summary() -> dict:

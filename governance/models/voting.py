@@ -34,6 +34,8 @@ class Vote(models.Model):
     outcome = models.CharField(max_length=20, choices=VoteOutcome.choices, blank=True)
     result = models.JSONField(null=True, blank=True)
     snapshot = models.JSONField(null=True, blank=True)  # entitled, recused and voted members at close
+    # How often a void vote (ej beslutsför) was opened again with a new deadline.
+    reopened_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("votering")
@@ -62,9 +64,13 @@ class Ballot(models.Model):
 
 
 class Recusal(models.Model):
-    """Jäv: the member takes no part in the item; minuted. Applicants are recused automatically."""
+    """Jäv: the member takes no part in the item – neither in the beredning's assessment and ställningstagande
+    nor in the styrgrupp's vote – and it is minuted. Applicants and team members are recused automatically;
+    a deputy (ersättare) of the party takes the seat (governance/seating.py)."""
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="recusals")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="recusals")
+    # The vote the recusal was declared in (none when declared at the beredning or before the vote opened).
+    vote = models.ForeignKey(Vote, null=True, blank=True, on_delete=models.CASCADE, related_name="recusals")
     member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="recusals")
     reason = models.CharField(_("skäl"), max_length=500)
     automatic = models.BooleanField(default=False)
@@ -73,7 +79,7 @@ class Recusal(models.Model):
     class Meta:
         verbose_name = _("jäv")
         verbose_name_plural = _("jäv")
-        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_recusal_per_member")]
+        constraints = [models.UniqueConstraint(fields=["item", "member"], name="one_recusal_per_member")]
 
     def __str__(self):
         return f"Jäv: {self.member}"

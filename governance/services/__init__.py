@@ -33,7 +33,11 @@ from .voting import (  # noqa: F401
     VotingError,
     ballot_cast,
     close_expired_votes,
+    no_voters_message,
+    not_seated_message,
+    preview,
     recusal_declare,
     vote_close,
     vote_open,
+    vote_reopen,
 )

@@ -196,13 +196,24 @@ def decision_by_acclamation(
     conditions: str = "",
     activity_goals: str = "",
     extra: dict | None = None,
+    assent: bool = False,
 ) -> Decision:
-    """The chair declares the decision "enligt förslag" when no member asks for a vote; minuted as such."""
+    """The chair declares the decision "enligt förslag" when no member asks for a vote; minuted as such.
+    After a void vote (ej beslutsför) the same is possible for an uncontested item, with the members'
+    assent recorded (`assent`): the minutes say the vote was void and the decision taken enligt förslag."""
     if not permissions.can_decide(by, item.meeting):
         raise PermissionDenied
     vote = getattr(item, "vote", None)
-    if vote is not None and vote.status != VoteStatus.DRAFT:
+    void = vote is not None and vote.status == VoteStatus.CLOSED and vote.outcome == VoteOutcome.NO_QUORUM
+    if vote is not None and vote.status != VoteStatus.DRAFT and not void:
         raise DecisionError(_("En votering har öppnats för punkten – beslutet följer voteringen."))
+    if void and not assent:
+        raise DecisionError(
+            _(
+                "Voteringen var ogiltig. Beslut enligt förslag kräver att ledamöterna samtycker – "
+                "bekräfta att ingen motsätter sig förslaget."
+            )
+        )
     if item.decisions.exists():
         raise DecisionError(_("Punkten har redan ett beslut."))
     return _create(

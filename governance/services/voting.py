@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from applications.services.proposals import team_of
 from samverkan.errors import ApplicationError
+from samverkan.models import Organisation
 from samverkan.notifications import notify
 
 from .. import permissions, voting
 from ..enums import AttendanceStatus, Choice, ItemKind, VoteOutcome, VoteStatus
 from ..models import AgendaItem, Attendance, Ballot, Recusal, Vote
+from ..seating import deciding_party_ids, seating_now
 from ..selectors import members_of, seat_of
 
 
@@ -31,12 +33,36 @@ def _locked(vote: Vote) -> Vote:
     )
 
 
+def _team_ids(item: AgendaItem) -> set[int]:
+    return {u.pk for u in team_of(item.proposal)} if item.proposal_id else set()
+
+
+def _recuse_team(item: AgendaItem, vote: Vote | None) -> list[Recusal]:
+    """Applicants and team members who hold a seat are recused automatically (jäv); the recusal is minuted."""
+    made = []
+    team = _team_ids(item)
+    already = set(Recusal.objects.filter(item=item).values_list("member_id", flat=True))
+    for seat in members_of(item.meeting):
+        if seat.user_id in team and seat.user_id not in already:
+            made.append(
+                Recusal.objects.create(
+                    item=item,
+                    vote=vote,
+                    member_id=seat.user_id,
+                    automatic=True,
+                    reason=_("Sökande i ärendet"),
+                )
+            )
+    return made
+
+
 @transaction.atomic
 def vote_open(
     *, item: AgendaItem, by, deadline: datetime.datetime | None = None, open_ballots_after_close: bool = True
 ) -> Vote:
     """The chair or secretary opens a vote on a decision item. Members who are applicants on the proposal
-    are recused automatically (jäv)."""
+    are recused automatically (jäv). Refused while a party entitled to decide has no one left to vote
+    (every seat recused and no deputy): the vote could only be void."""
     meeting = item.meeting
     if not permissions.can_run_vote(by, meeting):
         raise PermissionDenied
@@ -48,37 +74,46 @@ def vote_open(
     vote = _locked(vote)
     if vote.status != VoteStatus.DRAFT:
         raise VotingError(_("Voteringen är redan öppnad."))
+    _recuse_team(item, vote)
+    blocked = seating_now(item).parties_without_voters
+    if blocked:
+        raise VotingError(no_voters_message(blocked))
     vote.status = VoteStatus.OPEN
     vote.opened_at = timezone.now()
     vote.opened_by = by
     vote.deadline = deadline
     vote.open_ballots_after_close = open_ballots_after_close
     vote.save()
-    seats = members_of(meeting)
-    if item.proposal_id:
-        applicants = {u.pk for u in team_of(item.proposal)}
-        for seat in seats:
-            if seat.user_id in applicants:
-                Recusal.objects.create(
-                    vote=vote, member_id=seat.user_id, automatic=True, reason=_("Sökande i ärendet")
-                )
+    seats = seating_now(item).seats
     notify(
         "vote_opened",
-        to=[s.user for s in seats],
+        to=[s.holder.user for s in seats if not s.empty],
         context={"vote": vote, "item": item, "meeting": meeting},
         link=item.get_absolute_url(),
     )
     return vote
 
 
+def no_voters_message(party_ids) -> str:
+    """Why a vote cannot be opened (or would be void): the parties with no one left to vote, and the ways
+    out."""
+    names = ", ".join(
+        Organisation.objects.filter(pk__in=party_ids).order_by("name").values_list("name", flat=True)
+    )
+    return _(
+        "%(parties)s har ingen ledamot kvar som kan rösta (alla är jäviga eller frånvarande och ingen "
+        "ersättare finns). Kalla in en ersättare, flytta punkten till nästa möte eller besluta per capsulam "
+        "senare."
+    ) % {"parties": names}
+
+
 @transaction.atomic
 def ballot_cast(*, vote: Vote, by, choice: str) -> Ballot:
-    """One ballot per member, changeable until the vote closes; the vote closes by itself once every
-    entitled, non-recused member has voted."""
+    """One ballot per seat holder, changeable until the vote closes; the vote closes by itself once every
+    seat that can vote has voted."""
     vote = _locked(vote)
     meeting = vote.item.meeting
-    seat = seat_of(meeting, by)
-    if seat is None or not by.is_active:
+    if seat_of(meeting, by) is None or not by.is_active:
         raise PermissionDenied
     if vote.status != VoteStatus.OPEN:
         raise VotingError(_("Voteringen är stängd."))
@@ -86,8 +121,11 @@ def ballot_cast(*, vote: Vote, by, choice: str) -> Ballot:
         raise VotingError(_("Tiden för att rösta har gått ut."))
     if choice not in Choice.values:
         raise VotingError(_("Välj bifall, avslag eller avstår."))
-    if vote.recusals.filter(member=by).exists():
+    if Recusal.objects.filter(item=vote.item, member=by).exists():
         raise VotingError(_("Du har anmält jäv i ärendet och kan inte rösta."))
+    seat = seating_now(vote.item).holder(by.pk)
+    if seat is None:
+        raise VotingError(not_seated_message(vote.item, by))
     ballot, _created = Ballot.objects.update_or_create(
         vote=vote, member=by, defaults={"choice": choice, "party_id": seat.party_id}
     )
@@ -95,33 +133,72 @@ def ballot_cast(*, vote: Vote, by, choice: str) -> Ballot:
     return ballot
 
 
+def not_seated_message(item: AgendaItem, user) -> str:
+    """Why a member of the body holds no seat for this item."""
+    seat = seat_of(item.meeting, user)
+    entitled = deciding_party_ids(item)
+    if seat is not None and entitled is not None and seat.party_id not in entitled:
+        return _("Din part är inte part i ärendet och röstar inte om det.")
+    if seat is not None and seat.deputy:
+        return _("Du är ersättare och röstar bara i stället för en ledamot som är jävig eller frånvarande.")
+    return _("Din plats innehas av en ersättare i det här ärendet.")
+
+
 def _close_if_everyone_has_voted(vote: Vote) -> None:
-    """A vote closes by itself once every entitled, non-recused member has voted (or declared jäv)."""
-    recused = set(vote.recusals.values_list("member_id", flat=True))
-    eligible = {s.user_id for s in members_of(vote.item.meeting)} - recused
-    if eligible and eligible <= set(vote.ballots.values_list("member_id", flat=True)):
+    """A vote closes by itself once every seat that can vote has voted (an empty seat cannot)."""
+    holders = {s.holder.user_id for s in seating_now(vote.item).seats if not s.empty}
+    if holders and holders <= set(vote.ballots.values_list("member_id", flat=True)):
         _close(vote, by=None)
 
 
 @transaction.atomic
-def recusal_declare(*, vote: Vote, by, reason: str) -> Recusal:
-    """A member declares jäv with a reason: they take no part, any ballot they cast is withdrawn, and the
-    recusal is minuted."""
-    vote = _locked(vote)
-    if seat_of(vote.item.meeting, by) is None:
+def recusal_declare(*, by, reason: str, item: AgendaItem | None = None, vote: Vote | None = None) -> Recusal:
+    """A member declares jäv with a reason on an item (or the item of `vote`) – at the beredning or the
+    styrgrupp, before or during the vote: they take no part, any ballot they cast is withdrawn, their
+    party's deputy takes the seat, and the recusal is minuted."""
+    item = item if item is not None else vote.item
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "proposal")
+        .get(pk=item.pk)
+    )
+    vote = Vote.objects.filter(item=item).first()
+    if vote is not None:
+        vote = _locked(vote)
+    if seat_of(item.meeting, by) is None:
         raise PermissionDenied
-    if vote.status == VoteStatus.CLOSED:
+    if vote is not None and vote.status == VoteStatus.CLOSED:
         raise VotingError(_("Voteringen är stängd."))
+    if item.outcome:
+        raise VotingError(_("Beredningens ställningstagande är redan registrerat."))
     if not reason.strip():
         raise VotingError(_("Ange skälet till jävet."))
+    before = seating_now(item)
     try:
         with transaction.atomic():
-            recusal = Recusal.objects.create(vote=vote, member=by, reason=reason.strip())
+            recusal = Recusal.objects.create(item=item, vote=vote, member=by, reason=reason.strip())
     except IntegrityError as exc:
         raise VotingError(_("Du har redan anmält jäv i ärendet.")) from exc
-    Ballot.objects.filter(vote=vote, member=by).delete()
-    _close_if_everyone_has_voted(vote)
+    if vote is not None:
+        Ballot.objects.filter(vote=vote, member=by).delete()
+    after = seating_now(item)
+    _tell_called_deputies(item, before, after)
+    if vote is not None and vote.status == VoteStatus.OPEN:
+        _close_if_everyone_has_voted(vote)
     return recusal
+
+
+def _tell_called_deputies(item: AgendaItem, before, after) -> None:
+    """A deputy who now holds a seat for the item is told so."""
+    had = {s.holder.user_id for s in before.seats if s.serves_for is not None}
+    for seat in after.seats:
+        if seat.serves_for is not None and seat.holder.user_id not in had:
+            notify(
+                "deputy_called",
+                to=[seat.holder.user],
+                context={"item": item, "meeting": item.meeting, "serves_for": seat.serves_for.user},
+                link=item.get_absolute_url(),
+            )
 
 
 @transaction.atomic
@@ -134,41 +211,57 @@ def vote_close(*, vote: Vote, by) -> Vote:
     return _close(vote, by=by)
 
 
-def _close(vote: Vote, *, by) -> Vote:
-    """Compute the result and store it with a snapshot of who was entitled, recused and voted."""
-    meeting = vote.item.meeting
-    agreement = meeting.agreement
-    seats = members_of(meeting)
-    recusals = {r.member_id: r for r in vote.recusals.all()}
-    ballots = {b.member_id: b.choice for b in vote.ballots.all()}
+def _present_ids(meeting) -> set[int] | None:
     attendance = list(Attendance.objects.filter(meeting=meeting))
-    present = (
-        {a.member_id for a in attendance if a.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)}
-        if attendance
-        else None
-    )
-    result = voting.count(
-        members=[voting.Member(s.user_id, s.party_id) for s in seats],
-        ballots=ballots,
-        recused=recusals,
-        present=present,
-        rule=agreement.decision_rule,
-        tie_break=agreement.tie_break,
+    if not attendance:
+        return None
+    return {a.member_id for a in attendance if a.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)}
+
+
+def preview(vote: Vote) -> voting.Result:
+    """The result as it would be if the vote closed now (for the chair before closing)."""
+    seating = seating_now(vote.item)
+    meeting = vote.item.meeting
+    return voting.count(
+        members=seating.members(),
+        ballots={b.member_id: b.choice for b in vote.ballots.all()},
+        recused=seating.recused_ids,
+        present=_present_ids(meeting),
+        rule=meeting.agreement.decision_rule,
+        tie_break=meeting.agreement.tie_break,
         chair_id=meeting.chair_id,
     )
+
+
+def _close(vote: Vote, *, by) -> Vote:
+    """Compute the result and store it with a snapshot of who held each seat, who was recused and who
+    voted."""
+    meeting = vote.item.meeting
+    seating = seating_now(vote.item)
+    recusals = {r.member_id: r for r in Recusal.objects.filter(item=vote.item)}
+    ballots = {b.member_id: b.choice for b in vote.ballots.all()}
+    present = _present_ids(meeting)
+    result = preview(vote)
     vote.result = result.as_dict()
     vote.outcome = {voting.ADOPTED: VoteOutcome.ADOPTED, voting.REJECTED: VoteOutcome.REJECTED}.get(
         result.outcome, VoteOutcome.NO_QUORUM
     )
     vote.snapshot = {
         "entitled": [
-            {"user_id": s.user_id, "name": s.user.get_full_name(), "party_id": s.party_id} for s in seats
+            {
+                "user_id": s.holder.user_id,
+                "name": s.holder.user.get_full_name(),
+                "party_id": s.party_id,
+                "serves_for": s.serves_for.user_id if s.serves_for else None,
+                "serves_for_name": s.serves_for.user.get_full_name() if s.serves_for else "",
+            }
+            for s in seating.seats
         ],
         "recused": [
             {"user_id": uid, "reason": r.reason, "automatic": r.automatic}
             for uid, r in sorted(recusals.items())
         ],
-        "voted": sorted(ballots),
+        "voted": sorted(uid for uid in ballots if seating.holder(uid) is not None),
         "present": sorted(present) if present is not None else None,
     }
     vote.status = VoteStatus.CLOSED
@@ -177,8 +270,40 @@ def _close(vote: Vote, *, by) -> Vote:
     vote.save()
     notify(
         "vote_closed",
-        to=[s.user for s in seats] + [meeting.secretary],
+        to=[s.holder.user for s in seating.seats] + [meeting.secretary],
         context={"vote": vote, "item": vote.item, "meeting": meeting},
+        link=vote.item.get_absolute_url(),
+    )
+    return vote
+
+
+@transaction.atomic
+def vote_reopen(*, vote: Vote, by, deadline: datetime.datetime) -> Vote:
+    """A void vote (a party not beslutsför) is opened again with a new deadline: the ballots cast stay
+    (they can be changed), the result is cleared, and the seat holders are told."""
+    vote = _locked(vote)
+    if not permissions.can_run_vote(by, vote.item.meeting):
+        raise PermissionDenied
+    if vote.status != VoteStatus.CLOSED or vote.outcome != VoteOutcome.NO_QUORUM:
+        raise VotingError(_("Bara en ogiltig votering (ej beslutsför) kan öppnas igen."))
+    if deadline is None or deadline <= timezone.now():
+        raise VotingError(_("Sista tid att rösta måste ligga i framtiden."))
+    blocked = seating_now(vote.item).parties_without_voters
+    if blocked:
+        raise VotingError(no_voters_message(blocked))
+    vote.status = VoteStatus.OPEN
+    vote.deadline = deadline
+    vote.outcome = ""
+    vote.result = None
+    vote.snapshot = None
+    vote.closed_at = None
+    vote.closed_by = None
+    vote.reopened_count += 1
+    vote.save()
+    notify(
+        "vote_opened",
+        to=[s.holder.user for s in seating_now(vote.item).seats if not s.empty],
+        context={"vote": vote, "item": vote.item, "meeting": vote.item.meeting},
         link=vote.item.get_absolute_url(),
     )
     return vote

@@ -15,7 +15,7 @@ from applications.enums import ProposalState
 from samverkan.http import require
 from samverkan.models import Organisation
 
-from .. import permissions, voting
+from .. import permissions, services, voting
 from ..enums import (
     CRITERIA,
     DecisionKind,
@@ -27,9 +27,10 @@ from ..enums import (
     VoteStatus,
 )
 from ..forms_review import PERSPECTIVE_QUESTIONS, OutcomeForm
-from ..forms_voting import BallotForm, DecisionForm, RecusalForm, VoteOpenForm, choice_label
+from ..forms_voting import BallotForm, DecisionForm, RecusalForm, VoteOpenForm, VoteReopenForm, choice_label
 from ..models import AgendaItem, Ballot, Meeting, Recusal, Vote
-from ..selectors import ASSESSED_KINDS, members_of
+from ..seating import seating_now
+from ..selectors import ASSESSED_KINDS
 
 VOTED_KINDS = (ItemKind.DECISION, ItemKind.CLOSURE, ItemKind.OTHER)
 
@@ -134,6 +135,10 @@ def item_context(request, meeting, item, **forms) -> dict:
         context.update(
             {
                 "own_assessment": own,
+                "recused": permissions.is_recused(user, item),
+                "own_recusal": Recusal.objects.filter(item=item, member=user).first(),
+                "recusals": list(Recusal.objects.filter(item=item).select_related("member").order_by("pk")),
+                "recusal_form": forms.get("recusal_form") or RecusalForm(),
                 "can_assess": permissions.can_assess(user, item),
                 "see_others": see_others,
                 "submitted_count": len(submitted),
@@ -161,9 +166,10 @@ def render_item(request, meeting, item, *, status=200, **forms):
 PARTY_OUTCOME = {
     voting.YES: pgettext_lazy("voteringsresultat", "Bifall"),
     voting.NO: pgettext_lazy("voteringsresultat", "Avslag"),
-    "tie": gettext_lazy("Lika röstetal"),
-    "tie-yes": gettext_lazy("Lika röstetal – bifall med ordförandens utslagsröst"),
-    "tie-no": gettext_lazy("Lika röstetal – avslag"),
+    voting.NO_POSITION: gettext_lazy("Tar inte ställning (alla avstod)"),
+    voting.TIE: gettext_lazy("Lika röstetal – bifaller inte"),
+    voting.TIE_YES: gettext_lazy("Lika röstetal – bifall med ordförandens utslagsröst inom parten"),
+    voting.TIE_NO: gettext_lazy("Lika röstetal – avslag med ordförandens utslagsröst inom parten"),
     voting.NO_QUORUM: gettext_lazy("Ej beslutsför"),
 }
 
@@ -182,56 +188,83 @@ def _parties(party_ids) -> list[Organisation]:
     return sorted(parties, key=lambda o: (not o.is_university, o.name))
 
 
-def _fingerprint(vote: Vote | None) -> str:
+def _fingerprint(vote: Vote | None, item) -> str:
     """What the live status shows changes only with these; the poll gets 204 (no swap) when they don't."""
+    recusals = list(
+        Recusal.objects.filter(item=item).order_by("member_id").values_list("member_id", flat=True)
+    )
     if vote is None:
-        return "none"
+        return f"none-{recusals}"
     ballots = list(vote.ballots.order_by("member_id").values_list("member_id", "changed_at"))
-    recusals = list(vote.recusals.order_by("member_id").values_list("member_id", flat=True))
     raw = f"{vote.status}|{vote.closed_at}|{ballots}|{recusals}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+def _seat_groups(seating, parties, *, voted=frozenset(), quorum=None) -> list[dict]:
+    """Per party, in protocol order: its seats, who holds them (a deputy for whom), who is recused with the
+    seat left empty, who has voted and who has not – never how."""
+    by_party = {p.party_id: p for p in seating.parties}
+    groups = []
+    for party in parties:
+        seats = by_party[party.pk].seats
+        holders = [s for s in seats if not s.empty]
+        groups.append(
+            {
+                "party": party,
+                "entitled": len(seats),
+                "recused": len(seats) - len(holders),
+                "deputies": [s for s in holders if s.serves_for is not None],
+                "voted": [s.holder.user for s in holders if s.holder.user_id in voted],
+                "waiting": [s.holder.user for s in holders if s.holder.user_id not in voted],
+                "can_vote": bool(holders),
+                "quorum": None if quorum is None else quorum.get(party.pk, False),
+            }
+        )
+    return groups
+
+
 def status_context(meeting, item, vote: Vote | None) -> dict:
-    """The live vote status. Until close: who has voted and who has not, per party – never how (the
-    choices are not even read). After close: the stored result per party and, if the vote was opened
-    with open ballots, each member's choice."""
+    """The live vote status. Before the vote opens: the seats per party and any party with no one left to
+    vote. While open: who has voted and who has not, per party – never how – and whether each party is
+    beslutsför so far. After close: the stored result per party, in words, and, if the vote was opened with
+    open ballots, each member's choice. A void vote (a party not beslutsför) is shown as void."""
     context = {
         "meeting": meeting,
         "item": item,
         "vote": vote,
-        "fingerprint": _fingerprint(vote),
+        "fingerprint": _fingerprint(vote, item),
         "poll": vote is None or vote.status != VoteStatus.CLOSED,
+        "rule_text": voting.rule_text(meeting.agreement.decision_rule, meeting.agreement.tie_break),
     }
-    if vote is None or vote.status == VoteStatus.DRAFT:
-        return context
     cofunding = is_cofunding(item)
-    recusals = list(
-        vote.recusals.select_related("member").order_by("member__last_name", "member__first_name")
+    context["recusals"] = list(
+        Recusal.objects.filter(item=item)
+        .select_related("member")
+        .order_by("member__last_name", "member__first_name")
     )
-    context["recusals"] = recusals
-    if vote.status == VoteStatus.OPEN:
-        seats = members_of(meeting)
-        voted = set(vote.ballots.values_list("member_id", flat=True))
-        recused = {r.member_id for r in recusals}
-        groups = []
-        for party in _parties(s.party_id for s in seats):
-            party_seats = [s for s in seats if s.party_id == party.pk]
-            eligible = [s for s in party_seats if s.user_id not in recused]
-            groups.append(
+    if vote is None or vote.status != VoteStatus.CLOSED:
+        seating = seating_now(item)
+        parties = _parties(p.party_id for p in seating.parties)
+        if vote is None or vote.status == VoteStatus.DRAFT:
+            blocked = seating.parties_without_voters
+            context.update(
                 {
-                    "party": party,
-                    "entitled": len(party_seats),
-                    "recused": len(party_seats) - len(eligible),
-                    "voted": [s.user for s in eligible if s.user_id in voted],
-                    "waiting": [s.user for s in eligible if s.user_id not in voted],
+                    "groups": _seat_groups(seating, parties),
+                    "no_voters": services.no_voters_message(blocked) if blocked else "",
                 }
             )
+            return context
+        voted = set(vote.ballots.values_list("member_id", flat=True))
+        preview = services.preview(vote)
+        groups = _seat_groups(
+            seating, parties, voted=voted, quorum={p.party_id: p.quorum for p in preview.parties}
+        )
         context.update(
             {
                 "groups": groups,
                 "voted_count": sum(len(g["voted"]) for g in groups),
                 "eligible_count": sum(len(g["voted"]) + len(g["waiting"]) for g in groups),
+                "would_be_void": not preview.quorum,
             }
         )
         return context
@@ -255,6 +288,8 @@ def status_context(meeting, item, vote: Vote | None) -> dict:
         for ballot in vote.ballots.select_related("member").order_by(
             "member__last_name", "member__first_name"
         ):
+            if ballot.member_id not in party_of:
+                continue  # cast by someone who held no seat at close (e.g. replaced by a deputy)
             open_ballots.append(
                 {
                     "name": names.get(ballot.member_id) or ballot.member.get_full_name(),
@@ -262,13 +297,20 @@ def status_context(meeting, item, vote: Vote | None) -> dict:
                     "choice": choice_label(ballot.choice, cofunding=cofunding),
                 }
             )
+    party_names = {
+        pk: party.name
+        for pk, party in sorted(parties.items(), key=lambda kv: (not kv[1].is_university, kv[1].name))
+    }
     context.update(
         {
             "result": result,
             "rows": rows,
+            "explanation": voting.explain(result, party_names) if result.get("parties") else [],
+            "deputies": [e for e in snapshot.get("entitled", []) if e.get("serves_for")],
             "open_ballots": open_ballots,
             "voted_count": len(snapshot.get("voted", [])),
             "entitled_count": len(snapshot.get("entitled", [])),
+            "void": vote.outcome == VoteOutcome.NO_QUORUM,
         }
     )
     return context
@@ -280,21 +322,32 @@ def vote_context(request, meeting, item, **forms) -> dict:
     vote = vote_of(item)
     is_member = permissions.is_member(user, meeting)
     cofunding = is_cofunding(item)
-    own_ballot = own_recusal = None
+    own_ballot = None
+    own_recusal = Recusal.objects.filter(item=item, member=user).first() if is_member else None
     if vote is not None and is_member:
         own_ballot = Ballot.objects.filter(vote=vote, member=user).first()
-        own_recusal = Recusal.objects.filter(vote=vote, member=user).first()
     status = vote.status if vote else VoteStatus.DRAFT
+    seated = is_member and seating_now(item).holder(user.pk) is not None
+    can_run = permissions.can_run_vote(user, meeting)
+    void = vote is not None and vote.status == VoteStatus.CLOSED and vote.outcome == VoteOutcome.NO_QUORUM
     return {
         "vote": vote,
         "vote_status": status_context(meeting, item, vote),
-        "can_run_vote": permissions.can_run_vote(user, meeting),
-        "can_vote": is_member and status == VoteStatus.OPEN and own_recusal is None,
+        "can_run_vote": can_run,
+        "can_vote": seated and status == VoteStatus.OPEN and own_recusal is None,
+        "not_seated": (
+            services.not_seated_message(item, user)
+            if is_member and not seated and own_recusal is None and status != VoteStatus.CLOSED
+            else ""
+        ),
         "can_recuse": is_member and status != VoteStatus.CLOSED and own_recusal is None,
         "own_ballot": own_ballot,
         "own_ballot_label": choice_label(own_ballot.choice, cofunding=cofunding) if own_ballot else "",
         "own_recusal": own_recusal,
         "open_form": forms.get("open_form") or VoteOpenForm(),
+        "can_reopen": can_run and void and not item.decisions.exists(),
+        "reopen_form": forms.get("reopen_form") or VoteReopenForm(),
+        "close_warning": forms.get("close_warning"),
         "ballot_form": forms.get("ballot_form")
         or BallotForm(cofunding=cofunding, initial={"choice": own_ballot.choice if own_ballot else None}),
         "recusal_form": forms.get("recusal_form") or RecusalForm(),
@@ -361,7 +414,8 @@ def decision_context(request, meeting, item, **forms) -> dict:
     elif vote.status == VoteStatus.OPEN:
         mode = "wait"
     elif vote.outcome == VoteOutcome.NO_QUORUM:
-        mode = "no_quorum"
+        # A void vote: opened again, carried to another meeting, or – uncontested – decided enligt förslag.
+        mode = "void" if not decisions else ""
     else:
         mode = "" if hasattr(vote, "decision") else "vote"
     return {

@@ -38,6 +38,11 @@ def assessment_form(request, pk, item_pk):
     meeting, item = meeting_and_item(pk, item_pk)
     user = request.user
     require(user, permissions.is_assessor, item)
+    if permissions.is_recused(user, item):
+        messages.error(
+            request, _("Du är jävig i ärendet och deltar inte i beredningen av det – du kan inte bedöma det.")
+        )
+        return redirect(item)
     own = Assessment.objects.filter(item=item, member=user).prefetch_related("criteria").first()
     require(user, permissions.can_open_assessment, item, own)
     perspective = Perspective.RESEARCH if seat_of(meeting, user).is_university else Perspective.BENEFIT

@@ -13,16 +13,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.errors import ApplicationError
 from samverkan.http import require, show_refusal
+from samverkan.models import Organisation
 
-from .. import permissions, services
-from ..enums import VoteStatus
-from ..forms_voting import BallotForm, RecusalForm, VoteOpenForm, choice_label
+from .. import permissions, services, voting
+from ..enums import VoteOutcome, VoteStatus
+from ..forms_voting import BallotForm, RecusalForm, VoteOpenForm, VoteReopenForm, choice_label
 from ..models import Meeting
 from ..selectors import members_of
 from .item_page import (
     VOTED_KINDS,
     decision_context,
     decision_form_for,
+    is_assessed,
     is_cofunding,
     meeting_and_item,
     render_item,
@@ -114,15 +116,17 @@ def ballot_cast(request, pk, item_pk):
 @login_required
 @require_POST
 def recusal_declare(request, pk, item_pk):
-    meeting, item, vote = _member_vote(request, pk, item_pk)
-    if vote is None:
-        messages.error(request, _("Voteringen är inte öppnad än."))
-        return redirect(item)
+    """A member declares jäv on an item – at the styrgrupp (before or during the vote) or at the beredning
+    (before the ställningstagande)."""
+    meeting, item = meeting_and_item(pk, item_pk)
+    require(request.user, permissions.is_member, meeting)
+    if not (item.kind in VOTED_KINDS and meeting.is_steering) and not is_assessed(meeting, item):
+        raise Http404
     form = RecusalForm(request.POST)
     if not form.is_valid():
         return render_item(request, meeting, item, recusal_form=form)
     try:
-        services.recusal_declare(vote=vote, by=request.user, reason=form.cleaned_data["reason"])
+        services.recusal_declare(item=item, by=request.user, reason=form.cleaned_data["reason"])
     except ApplicationError as error:
         show_refusal(request, error)
     else:
@@ -135,21 +139,62 @@ def recusal_declare(request, pk, item_pk):
 @login_required
 @require_POST
 def vote_close(request, pk, item_pk):
+    """Close the vote. When closing now would make it void (a party not beslutsför), the chair is shown
+    why and asked to confirm – or to wait for more votes."""
     meeting, item = _steering_item(request, pk, item_pk)
     require(request.user, permissions.can_run_vote, meeting)
     vote = vote_of(item)
-    if vote is None:
+    if vote is None or vote.status != VoteStatus.OPEN:
         messages.error(request, _("Voteringen är inte öppen."))
         return _back(request, meeting, item)
+    if not request.POST.get("confirm_void"):
+        preview = services.preview(vote)
+        if not preview.quorum:
+            names = {
+                p.pk: p.name
+                for p in Organisation.objects.filter(pk__in=[x.party_id for x in preview.parties])
+            }
+            warning = voting.outcome_line(preview.as_dict(), names)
+            return render_item(request, meeting, item, close_warning=warning, status=409)
     try:
         vote = services.vote_close(vote=vote, by=request.user)
     except ApplicationError as error:
         show_refusal(request, error)
     else:
-        messages.success(
-            request, _("Voteringen är stängd. Utfall: %(outcome)s.") % {"outcome": vote.get_outcome_display()}
-        )
+        if vote.outcome == VoteOutcome.NO_QUORUM:
+            messages.warning(
+                request,
+                _(
+                    "Voteringen är stängd och ogiltig: styrgruppen var inte beslutsför. Öppna den igen med "
+                    "en ny sista tid, flytta punkten till nästa möte eller besluta enligt förslag om ingen "
+                    "motsätter sig."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Voteringen är stängd. Utfall: %(outcome)s.") % {"outcome": vote.get_outcome_display()},
+            )
     return _back(request, meeting, item)
+
+
+@login_required
+@require_POST
+def vote_reopen(request, pk, item_pk):
+    """A void vote is opened again with a new deadline."""
+    meeting, item = _steering_item(request, pk, item_pk)
+    require(request.user, permissions.can_run_vote, meeting)
+    vote = vote_of(item)
+    form = VoteReopenForm(request.POST)
+    if vote is None or not form.is_valid():
+        return render_item(request, meeting, item, reopen_form=form, status=400)
+    try:
+        services.vote_reopen(vote=vote, by=request.user, deadline=form.cleaned_data["deadline"])
+    except ApplicationError as error:
+        show_refusal(request, error, form=form)
+        return render_item(request, meeting, item, reopen_form=form, status=400)
+    messages.success(request, _("Voteringen är öppnad igen. Ledamöterna har fått besked."))
+    return redirect(item)
 
 
 @login_required
@@ -164,13 +209,19 @@ def decision_create(request, pk, item_pk):
         return render_item(request, meeting, item, decision_form=form)
     vote = vote_of(item)
     try:
-        if vote is not None and vote.status != VoteStatus.DRAFT:
+        void = vote is not None and vote.outcome == VoteOutcome.NO_QUORUM
+        if vote is not None and vote.status != VoteStatus.DRAFT and not void:
             decision = services.decision_from_vote(vote=vote, by=request.user, **form.service_kwargs())
         else:
-            decision = services.decision_by_acclamation(item=item, by=request.user, **form.service_kwargs())
+            decision = services.decision_by_acclamation(
+                item=item,
+                by=request.user,
+                assent=form.cleaned_data.get("assent", False),
+                **form.service_kwargs(),
+            )
     except (ApplicationError, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        if decision_context(request, meeting, item)["decision_mode"] in ("vote", "acclamation"):
+        if decision_context(request, meeting, item)["decision_mode"] in ("vote", "acclamation", "void"):
             form.add_error(None, text)  # keep what was typed next to the message
             return render_item(request, meeting, item, decision_form=form)
         messages.error(request, text)  # the form is not offered now (vote open, no quorum, decided)

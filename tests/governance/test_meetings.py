@@ -745,7 +745,7 @@ def test_my_meetings_counts_open_votes_not_yet_cast_nor_recused(client, agreemen
         )
         votes.append(Vote.objects.create(item=item, status=VoteStatus.OPEN))
     Ballot.objects.create(vote=votes[0], member=member, party=agreement.university, choice=Choice.NO)
-    votes[1].recusals.create(member=member, reason="Jävig")
+    votes[1].recusals.create(item=votes[1].item, member=member, reason="Jävig")
     client.force_login(member)
 
     html = client.get(url("my_meetings")).content.decode()

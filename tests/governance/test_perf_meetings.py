@@ -77,7 +77,7 @@ def test_votes_cast_or_recused_and_approved_minutes_are_not_todos(agreement):
         )
         votes.append(Vote.objects.create(item=item, status=VoteStatus.OPEN))
     Ballot.objects.create(vote=votes[0], member=member, party=agreement.university, choice=Choice.NO)
-    votes[1].recusals.create(member=member, reason="Jävig")
+    votes[1].recusals.create(item=votes[1].item, member=member, reason="Jävig")
     held = MeetingFactory(
         agreement=agreement,
         kind=MeetingKind.STEERING,

@@ -382,10 +382,16 @@ def test_close_stores_snapshot_of_entitled_recused_and_voted(
     client.post(url("recusal_declare", item), {"reason": "Jävig", "confirm": "on"})
     client.force_login(leader)
 
-    client.post(url("vote_close", item))
+    # The university is not beslutsför (one of two voted): the chair is warned first and nothing closes.
+    warned = client.post(url("vote_close", item))
+    vote.refresh_from_db()
+    assert warned.status_code == 409 and vote.status == VoteStatus.OPEN
+    assert "Stänger du nu blir voteringen ogiltig" in warned.content.decode()
+    client.post(url("vote_close", item), {"confirm_void": "1"})
 
     vote.refresh_from_db()
     assert vote.status == VoteStatus.CLOSED and vote.closed_by == leader
+    assert vote.outcome == VoteOutcome.NO_QUORUM
     assert {e["user_id"] for e in vote.snapshot["entitled"]} == {m.pk for m in members}
     assert vote.snapshot["recused"] == [{"user_id": eva.pk, "reason": "Jävig", "automatic": False}]
     assert sorted(vote.snapshot["voted"]) == sorted([chair.pk, mats.pk])
@@ -407,13 +413,18 @@ def test_result_per_party_is_computed_by_the_system(client, agreement, item, vot
         chair_id=chair.pk,
     )
     assert vote.result == expected.as_dict()
-    # The municipality is tied 1–1: the chair's casting vote (bifall) decides; the abstention is no "no".
-    assert vote.outcome == VoteOutcome.ADOPTED
+    # The municipality is tied 1–1. The chair sits for the university: the casting vote settles only the
+    # chair's own party, never the municipality's – a tie there is not bifall, so the motion falls.
+    assert vote.outcome == VoteOutcome.REJECTED
+    by_party = {p["party_id"]: p["outcome"] for p in vote.result["parties"]}
+    assert by_party[agreement.university_id] == voting.YES  # 1 bifall, 1 avstår
+    assert voting.TIE in by_party.values()
     client.force_login(leader)
     status = client.get(url("vote_status", item)).content.decode()
     assert "Resultat per part" in status
     assert agreement.university.name in status
-    assert "Lika röstetal – bifall med ordförandens utslagsröst" in status
+    assert "Lika röstetal – bifaller inte" in status
+    assert "biföll inte" in status  # the result in words names the party it turned on
 
 
 def test_close_by_member_is_refused(client, item, vote, uni_member):
@@ -709,9 +720,8 @@ def test_decision_for_a_no_quorum_vote_is_refused(client, item, leader, members,
     )
 
     assert "inte beslutsför" in page
-    assert (
-        "Styrgruppen var inte beslutsför i voteringen – inget beslut kan fattas." in response.content.decode()
-    )
+    # After a void vote only a decision enligt förslag with the members' assent is possible.
+    assert "Beslut enligt förslag kräver att ledamöterna samtycker" in response.content.decode()
     assert world(item) == before
 
 
@@ -774,7 +784,7 @@ VIEWS = {
     "vote_open": ("post", False, {"open_ballots_after_close": "on"}),
     "ballot_cast": ("post", True, {"choice": Choice.YES}),
     "recusal_declare": ("post", True, {"reason": "Jävig", "confirm": "on"}),
-    "vote_close": ("post", True, {}),
+    "vote_close": ("post", True, {"confirm_void": "1"}),
     "vote_status": ("get", True, {}),
     "decision_create": (
         "post",

@@ -16,7 +16,9 @@ EXPECTED = {
     Role.COMMUNICATOR: (True, False),
     Role.STEERING_MEMBER: (True, False),
     Role.SIGNATORY: (True, False),
+    Role.STEERING_DEPUTY: (True, False),
     Role.REVIEW_MEMBER: (False, False),
+    Role.REVIEW_DEPUTY: (False, False),
     Role.RESEARCHER: (False, False),
     Role.OFFICER: (False, False),
 }

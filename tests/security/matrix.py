@@ -41,7 +41,8 @@ ROLES: dict[str, str | None] = {
     "bered": "karin.sjoberg@mdu.example",  # beredningsledamot
     "styr": "helena.wik@mdu.example",  # styrgruppsledamot (prorektor)
     "fir": "paul.pettersson@mdu.example",  # firmatecknare, rektor
-    "fir_kommun": "ingrid.falk@eskilstuna.example",  # firmatecknare, kommundirektör Eskilstuna
+    # firmatecknare, kommundirektör Eskilstuna – and its ersättare in the styrgrupp (she sees its meetings)
+    "fir_kommun": "ingrid.falk@eskilstuna.example",
 }
 # Django's admin lets in staff and nobody else (AdminSite.has_permission: is_active and is_staff), so one
 # non-staff role stands for all of them there; admin:index is still asked by every role.
