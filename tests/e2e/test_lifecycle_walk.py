@@ -38,6 +38,7 @@ from applications.models import Proposal
 from followup import demo as followup_demo
 from followup.enums import ReportKind, ReportState
 from followup.models import FollowUpReport
+from governance.demo import DECEMBER
 from governance.enums import CRITERIA, MeetingKind, VoteOutcome
 from governance.models import AgendaItem, DecisionDocument, Meeting, Vote
 from reports.periods import Quarter
@@ -375,11 +376,18 @@ def walk_through_beredning(browser_as):
     page.get_by_role("button", name="Registrera ställningstagandet").click()
     told(page, "Ärendet har nu status ”Till styrgrupp”.")
     browser_as.shot("beredningen-tillstyrker")
-    # It is on the agenda of the next styrgrupp meeting (the demo's December meeting, already kallat).
-    steering = AgendaItem.objects.get(proposal__title=TITLE, meeting__kind=MeetingKind.STEERING).meeting
+    # The next styrgrupp (the demo's December meeting) is already kallat, so forwarding leaves its agenda
+    # alone; the processledare adds the application and the invitees get an updated kallelse (issue 16).
+    assert not AgendaItem.objects.filter(proposal__title=TITLE, meeting__kind=MeetingKind.STEERING).exists()
+    steering = Meeting.objects.get(title=DECEMBER)
     nav(page).get_by_role("link", name="Möten").click()
     page.get_by_role("link", name=steering.title).first.click()
     expect(page.locator(".meeting-status")).to_have_text("Kallat")
+    page.get_by_label("Ärende").select_option(label=f"{TITLE} (Till styrgrupp)")
+    page.get_by_role("button", name="Lägg till på dagordningen").click()
+    told(page, "En uppdaterad kallelse har skickats till ledamöter och föredragande.")
+    steering.refresh_from_db()
+    assert steering.ics_sequence >= 1
     row = agenda(page).get_by_role("row").filter(has_text=TITLE)
     expect(row).to_contain_text("Till styrgrupp")
     expect(row).to_contain_text("Ingen votering öppnad")
@@ -564,13 +572,20 @@ def walk_through_follow_up(browser_as):
     meeting.select_option(label=meeting_label(followup_demo.REVIEW))
     page.get_by_role("button", name="Sätt på dagordningen").click()
     expect(page.get_by_text("Rapporten är satt på mötets dagordning.")).to_be_visible()
-    feedback = "Beredningen ser goda resultat. Låt de unga presentera på resultatspridningen."
-    page.get_by_label("Mötets återkoppling").fill(feedback)
-    page.get_by_role("button", name="Markera som behandlad").click()
-    expect(page.locator(".status-line")).to_contain_text("Behandlad")
-    expect(page.get_by_role("region", name="Återkoppling")).to_contain_text(feedback)
-    browser_as.shot("processledaren-behandlar-rapporten")
+    report_url = page.url
     browser_as.logout()
+    # The beredning meets – a report is treated at its meeting, not before (issue 16): the clock moves to it.
+    review = Meeting.objects.get(title=followup_demo.REVIEW)
+    with time_machine.travel(review.starts_at + datetime.timedelta(hours=1), tick=True):
+        page = browser_as.login(LEADER)
+        page.goto(report_url)
+        feedback = "Beredningen ser goda resultat. Låt de unga presentera på resultatspridningen."
+        page.get_by_label("Mötets återkoppling").fill(feedback)
+        page.get_by_role("button", name="Markera som behandlad").click()
+        expect(page.locator(".status-line")).to_contain_text("Behandlad")
+        expect(page.get_by_role("region", name="Återkoppling")).to_contain_text(feedback)
+        browser_as.shot("processledaren-behandlar-rapporten")
+        browser_as.logout()
 
     # The kommunikatör arranges the next dissemination event.
     day = event_day(timezone.localdate())
