@@ -75,7 +75,8 @@ def vote_open(
     if vote.status != VoteStatus.DRAFT:
         raise VotingError(_("Voteringen är redan öppnad."))
     _recuse_team(item, vote)
-    blocked = seating_now(item).parties_without_voters
+    seating = seating_now(item)
+    blocked = seating.parties_without_voters
     if blocked:
         raise VotingError(no_voters_message(blocked))
     vote.status = VoteStatus.OPEN
@@ -84,10 +85,9 @@ def vote_open(
     vote.deadline = deadline
     vote.open_ballots_after_close = open_ballots_after_close
     vote.save()
-    seats = seating_now(item).seats
     notify(
         "vote_opened",
-        to=[s.holder.user for s in seats if not s.empty],
+        to=[s.holder.user for s in seating.seats if not s.empty],
         context={"vote": vote, "item": item, "meeting": meeting},
         link=item.get_absolute_url(),
     )
@@ -123,13 +123,14 @@ def ballot_cast(*, vote: Vote, by, choice: str) -> Ballot:
         raise VotingError(_("Välj bifall, avslag eller avstår."))
     if Recusal.objects.filter(item=vote.item, member=by).exists():
         raise VotingError(_("Du har anmält jäv i ärendet och kan inte rösta."))
-    seat = seating_now(vote.item).holder(by.pk)
+    seating = seating_now(vote.item)
+    seat = seating.holder(by.pk)
     if seat is None:
         raise VotingError(not_seated_message(vote.item, by))
     ballot, _created = Ballot.objects.update_or_create(
         vote=vote, member=by, defaults={"choice": choice, "party_id": seat.party_id}
     )
-    _close_if_everyone_has_voted(vote)
+    _close_if_everyone_has_voted(vote, seating)
     return ballot
 
 
@@ -144,11 +145,13 @@ def not_seated_message(item: AgendaItem, user) -> str:
     return _("Din plats innehas av en ersättare i det här ärendet.")
 
 
-def _close_if_everyone_has_voted(vote: Vote) -> None:
-    """A vote closes by itself once every seat that can vote has voted (an empty seat cannot)."""
-    holders = {s.holder.user_id for s in seating_now(vote.item).seats if not s.empty}
+def _close_if_everyone_has_voted(vote: Vote, seating=None) -> None:
+    """A vote closes by itself once every seat that can vote has voted (an empty seat cannot). `seating` is
+    the item's seating when the caller already has it (nothing that changes it happened since)."""
+    seating = seating or seating_now(vote.item)
+    holders = {s.holder.user_id for s in seating.seats if not s.empty}
     if holders and holders <= set(vote.ballots.values_list("member_id", flat=True)):
-        _close(vote, by=None)
+        _close(vote, by=None, seating=seating)
 
 
 @transaction.atomic
@@ -184,7 +187,7 @@ def recusal_declare(*, by, reason: str, item: AgendaItem | None = None, vote: Vo
     after = seating_now(item)
     _tell_called_deputies(item, before, after)
     if vote is not None and vote.status == VoteStatus.OPEN:
-        _close_if_everyone_has_voted(vote)
+        _close_if_everyone_has_voted(vote, after)
     return recusal
 
 
@@ -218,9 +221,9 @@ def _present_ids(meeting) -> set[int] | None:
     return {a.member_id for a in attendance if a.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)}
 
 
-def preview(vote: Vote) -> voting.Result:
+def preview(vote: Vote, seating=None) -> voting.Result:
     """The result as it would be if the vote closed now (for the chair before closing)."""
-    seating = seating_now(vote.item)
+    seating = seating or seating_now(vote.item)
     meeting = vote.item.meeting
     return voting.count(
         members=seating.members(),
@@ -233,15 +236,15 @@ def preview(vote: Vote) -> voting.Result:
     )
 
 
-def _close(vote: Vote, *, by) -> Vote:
+def _close(vote: Vote, *, by, seating=None) -> Vote:
     """Compute the result and store it with a snapshot of who held each seat, who was recused and who
     voted."""
     meeting = vote.item.meeting
-    seating = seating_now(vote.item)
+    seating = seating or seating_now(vote.item)
     recusals = {r.member_id: r for r in Recusal.objects.filter(item=vote.item)}
     ballots = {b.member_id: b.choice for b in vote.ballots.all()}
     present = _present_ids(meeting)
-    result = preview(vote)
+    result = preview(vote, seating)
     vote.result = result.as_dict()
     vote.outcome = {voting.ADOPTED: VoteOutcome.ADOPTED, voting.REJECTED: VoteOutcome.REJECTED}.get(
         result.outcome, VoteOutcome.NO_QUORUM
@@ -288,7 +291,8 @@ def vote_reopen(*, vote: Vote, by, deadline: datetime.datetime) -> Vote:
         raise VotingError(_("Bara en ogiltig votering (ej beslutsför) kan öppnas igen."))
     if deadline is None or deadline <= timezone.now():
         raise VotingError(_("Sista tid att rösta måste ligga i framtiden."))
-    blocked = seating_now(vote.item).parties_without_voters
+    seating = seating_now(vote.item)
+    blocked = seating.parties_without_voters
     if blocked:
         raise VotingError(no_voters_message(blocked))
     vote.status = VoteStatus.OPEN
@@ -302,7 +306,7 @@ def vote_reopen(*, vote: Vote, by, deadline: datetime.datetime) -> Vote:
     vote.save()
     notify(
         "vote_opened",
-        to=[s.holder.user for s in seating_now(vote.item).seats if not s.empty],
+        to=[s.holder.user for s in seating.seats if not s.empty],
         context={"vote": vote, "item": vote.item, "meeting": vote.item.meeting},
         link=vote.item.get_absolute_url(),
     )

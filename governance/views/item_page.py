@@ -26,6 +26,7 @@ from ..enums import (
     VoteOutcome,
     VoteStatus,
 )
+from ..extensions import item_facts
 from ..forms_review import PERSPECTIVE_QUESTIONS, OutcomeForm
 from ..forms_voting import BallotForm, DecisionForm, RecusalForm, VoteOpenForm, VoteReopenForm, choice_label
 from ..models import AgendaItem, Ballot, Meeting, Recusal, Vote
@@ -153,6 +154,7 @@ def item_context(request, meeting, item, **forms) -> dict:
         )
     if context["voted"]:
         context.update(vote_context(request, meeting, item, **forms))
+        context.update(facts_context(item))
         context.update(decision_context(request, meeting, item, **forms))
     return context
 
@@ -255,7 +257,7 @@ def status_context(meeting, item, vote: Vote | None) -> dict:
             )
             return context
         voted = set(vote.ballots.values_list("member_id", flat=True))
-        preview = services.preview(vote)
+        preview = services.preview(vote, seating)
         groups = _seat_groups(
             seating, parties, voted=voted, quorum={p.party_id: p.quorum for p in preview.parties}
         )
@@ -372,21 +374,47 @@ def _default_kind(item) -> str:
     return DecisionKind.OTHER
 
 
-def _review_goals(item) -> str:
-    """The activity goals the beredning carried forward (prefill for the decision)."""
+def review_item(item) -> AgendaItem | None:
+    """The beredning's item that forwarded this proposal to the styrgrupp (the latest, if several)."""
     if item.proposal_id is None:
-        return ""
-    forwarded = (
+        return None
+    return (
         AgendaItem.objects.filter(
             proposal_id=item.proposal_id,
             outcome=ReviewOutcome.FORWARD,
             meeting__kind__in=[MeetingKind.REVIEW, MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW],
         )
-        .exclude(outcome_goals="")
+        .select_related("meeting", "outcome_by")
         .order_by("-outcome_at")
         .first()
     )
+
+
+def _review_goals(item) -> str:
+    """The activity goals the beredning carried forward (prefill for the decision)."""
+    forwarded = review_item(item)
     return forwarded.outcome_goals if forwarded else ""
+
+
+def facts_context(item) -> dict:
+    """What a styrgrupp member needs to decide, shown right after the ballot: the beredning's
+    ställningstagande, motivation and scores per perspective, and what other apps add (budget: the amount
+    applied for per year)."""
+    forwarded = review_item(item)
+    summary = []
+    if forwarded is not None:
+        submitted = [
+            a
+            for a in forwarded.assessments.select_related("member", "party").prefetch_related("criteria")
+            if a.submitted_at
+        ]
+        summary = assessment_summary(submitted)
+    parts = (contribute(item) for contribute in item_facts) if item.proposal_id else ()
+    return {
+        "review_item": forwarded,
+        "review_summary": summary,
+        "fact_parts": [part for part in parts if part is not None],
+    }
 
 
 def decision_form_for(item, data=None) -> DecisionForm:
