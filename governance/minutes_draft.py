@@ -65,6 +65,7 @@ def _items(meeting: Meeting) -> list[AgendaItem]:
             "proposal__responsible_officer",
             "vote",
             "settled_by__meeting",
+            "carried_to__meeting",
         )
         .prefetch_related(
             "presenters",

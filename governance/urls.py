@@ -29,6 +29,9 @@ urlpatterns = [
     path("moten/<int:pk>/punkter/<int:item_pk>/jav/", voting.recusal_declare, name="recusal_declare"),
     path("moten/<int:pk>/punkter/<int:item_pk>/votering/stang/", voting.vote_close, name="vote_close"),
     path("moten/<int:pk>/punkter/<int:item_pk>/votering/oppna-igen/", voting.vote_reopen, name="vote_reopen"),
+    path(
+        "moten/<int:pk>/punkter/<int:item_pk>/flytta/", voting.item_carry_forward, name="item_carry_forward"
+    ),
     path("moten/<int:pk>/punkter/<int:item_pk>/votering/status/", voting.vote_status, name="vote_status"),
     path("moten/<int:pk>/punkter/<int:item_pk>/beslut/", voting.decision_create, name="decision_create"),
     path("moten/<int:pk>/ordforande/", voting.chair_view, name="chair_view"),

@@ -122,6 +122,7 @@ class AgendaItemQuerySet(models.QuerySet):
             kind__in=DECIDING_ITEM_KINDS,
             meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED],
             settled_by__isnull=True,
+            carried_at__isnull=True,
             outcome="",
         ).exclude(decisions__isnull=False)
 
@@ -156,6 +157,12 @@ class AgendaItem(models.Model):
         "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="settled_items"
     )
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Carried to a later meeting (after a void vote, or with no one left to vote): the item stays in this
+    # meeting's minutes marked "flyttad till …" and is decided there.
+    carried_to = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_from"
+    )
+    carried_at = models.DateTimeField(null=True, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ from .voting import (  # noqa: F401
     VotingError,
     ballot_cast,
     close_expired_votes,
+    item_carry_forward,
     no_voters_message,
     not_seated_message,
     preview,

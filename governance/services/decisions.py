@@ -43,6 +43,8 @@ def _paragraph(item: AgendaItem) -> int:
 
 
 def _refuse_if_settled(item: AgendaItem) -> None:
+    if item.carried_at is not None:
+        raise DecisionError(_("Punkten är flyttad till ett senare möte och avgörs där."))
     if item.settled_by_id is not None:
         settled_by = item.settled_by
         raise DecisionError(

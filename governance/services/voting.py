@@ -15,10 +15,11 @@ from samverkan.models import Organisation
 from samverkan.notifications import notify
 
 from .. import permissions, voting
-from ..enums import AttendanceStatus, Choice, ItemKind, VoteOutcome, VoteStatus
-from ..models import AgendaItem, Attendance, Ballot, Recusal, Vote
+from ..enums import AttendanceStatus, Choice, ItemKind, MeetingStatus, VoteOutcome, VoteStatus
+from ..models import AgendaItem, Attendance, Ballot, Meeting, Recusal, Vote
 from ..seating import deciding_party_ids, seating_now
 from ..selectors import members_of, seat_of
+from .meetings import item_add, meeting_label
 
 
 class VotingError(ApplicationError):
@@ -68,6 +69,8 @@ def vote_open(
         raise PermissionDenied
     if item.kind not in (ItemKind.DECISION, ItemKind.CLOSURE, ItemKind.OTHER):
         raise VotingError(_("Det går bara att rösta om beslutspunkter."))
+    if item.carried_at is not None:
+        raise VotingError(_("Punkten är flyttad till ett senare möte och avgörs där."))
     if deadline is not None and deadline <= timezone.now():
         raise VotingError(_("Sista tid att rösta måste ligga i framtiden."))
     vote, _created = Vote.objects.get_or_create(item=item)
@@ -331,3 +334,58 @@ def close_expired_votes(now: datetime.datetime | None = None) -> list[int]:
             _close(_locked(vote), by=None)
             closed.append(vote_id)
     return closed
+
+
+@transaction.atomic
+def item_carry_forward(*, item: AgendaItem, by) -> AgendaItem:
+    """The item goes on to the next styrgrupp meeting of the agreement (one whose kallelse is not yet sent if
+    there is one, else the next one, which gets an updated kallelse): after a void vote, or when a party has
+    no one left to vote. The item stays on this meeting's agenda and in its minutes, marked "flyttad till …",
+    and is decided at the new meeting."""
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "proposal")
+        .get(pk=item.pk)
+    )
+    meeting = item.meeting
+    if not permissions.can_run_vote(by, meeting):
+        raise PermissionDenied
+    vote = Vote.objects.filter(item=item).first()
+    void = vote is not None and vote.status == VoteStatus.CLOSED and vote.outcome == VoteOutcome.NO_QUORUM
+    if item.carried_at is not None:
+        raise VotingError(_("Punkten är redan flyttad."))
+    if item.decisions.exists() or (vote is not None and vote.status != VoteStatus.DRAFT and not void):
+        raise VotingError(
+            _("Bara en punkt utan beslut, vars votering inte är öppnad eller var ogiltig, kan flyttas.")
+        )
+    later = Meeting.objects.filter(
+        agreement_id=meeting.agreement_id,
+        kind=meeting.kind,
+        starts_at__gt=meeting.starts_at,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED],
+    ).order_by("starts_at")
+    target = later.filter(invitation_sent_at__isnull=True).first() or later.first()
+    if target is None:
+        raise VotingError(
+            _("Det finns inget kommande styrgruppsmöte att flytta punkten till – boka ett först.")
+        )
+    if not permissions.can_edit_agenda(by, target):
+        raise VotingError(
+            _("Dagordningen för %(meeting)s ändras av processledaren eller mötets sekreterare.")
+            % {"meeting": meeting_label(target)}
+        )
+    item.carried_at = timezone.now()
+    item.save(update_fields=["carried_at"])
+    carried = item_add(
+        meeting=target,
+        by=by,
+        title=item.title,
+        kind=item.kind,
+        proposal=item.proposal,
+        description=item.description,
+        presenters=list(item.presenters.all()),
+    )
+    item.carried_to = carried
+    item.save(update_fields=["carried_to"])
+    carried.meeting_label = meeting_label(target)
+    return carried

@@ -347,7 +347,12 @@ def vote_context(request, meeting, item, **forms) -> dict:
         "own_ballot_label": choice_label(own_ballot.choice, cofunding=cofunding) if own_ballot else "",
         "own_recusal": own_recusal,
         "open_form": forms.get("open_form") or VoteOpenForm(),
-        "can_reopen": can_run and void and not item.decisions.exists(),
+        "can_reopen": can_run and void and not item.decisions.exists() and item.carried_at is None,
+        # After a void vote, or before one when a party has no one left to vote.
+        "can_carry": can_run
+        and item.carried_at is None
+        and not item.decisions.exists()
+        and (void or status == VoteStatus.DRAFT),
         "reopen_form": forms.get("reopen_form") or VoteReopenForm(),
         "close_warning": forms.get("close_warning"),
         "ballot_form": forms.get("ballot_form")
@@ -446,6 +451,8 @@ def decision_context(request, meeting, item, **forms) -> dict:
         mode = "void" if not decisions else ""
     else:
         mode = "" if hasattr(vote, "decision") else "vote"
+    if item.carried_at is not None or item.settled_by_id is not None:
+        mode = ""  # decided elsewhere
     return {
         "decisions": decisions,
         "can_decide": can_decide,

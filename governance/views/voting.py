@@ -199,6 +199,27 @@ def vote_reopen(request, pk, item_pk):
 
 @login_required
 @require_POST
+def item_carry_forward(request, pk, item_pk):
+    """The chair or secretary carries the item to the next styrgrupp meeting (after a void vote, or when a
+    party has no one left to vote)."""
+    meeting, item = _steering_item(request, pk, item_pk)
+    require(request.user, permissions.can_run_vote, meeting)
+    try:
+        carried = services.item_carry_forward(item=item, by=request.user)
+    except (ApplicationError, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return redirect(item)
+    messages.success(
+        request,
+        _("Punkten är flyttad till %(meeting)s (§%(n)s).")
+        % {"meeting": carried.meeting_label, "n": carried.order},
+    )
+    return redirect(carried)
+
+
+@login_required
+@require_POST
 def decision_create(request, pk, item_pk):
     """From a closed vote (decision_from_vote), or "enligt förslag" without a vote
     (decision_by_acclamation)."""

@@ -380,3 +380,68 @@ def test_a_beredning_member_declares_jav_and_it_is_minuted(client, agreement, re
     assert "Du har anmält jäv i ärendet (Närstående till den sökande)" in page
     minutes = minutes_draft_text(review_item.meeting)
     assert "– Per Nyberg (" in minutes and "anmälde jäv: Närstående till den sökande" in minutes
+
+
+# --- carrying an item to the next styrgrupp meeting -------------------------------------------------------
+
+
+@pytest.fixture
+def next_meeting(agreement, leader, chair, meeting):
+    return MeetingFactory(
+        agreement=agreement,
+        kind=MeetingKind.STEERING,
+        chair=chair,
+        secretary=leader,
+        starts_at=meeting.starts_at + datetime.timedelta(days=30),
+    )
+
+
+def test_a_void_votes_item_is_carried_to_the_next_styrgrupp_meeting(
+    client, item, leader, void_vote, next_meeting
+):
+    response = client.post(reverse("governance:item_carry_forward", args=[item.meeting_id, item.pk]))
+
+    item.refresh_from_db()
+    carried = item.carried_to
+    assert carried is not None and carried.meeting == next_meeting and carried.proposal == item.proposal
+    assert item.carried_at is not None
+    assert response.url == carried.get_absolute_url()
+    page = client.get(response.url).content.decode()
+    assert "Punkten är flyttad till" in page
+    # A decision is taken at the new meeting; the void item cannot be carried twice.
+    with pytest.raises(VotingError, match="redan flyttad"):
+        services.item_carry_forward(item=item, by=leader)
+    assert f"Punkten flyttades till {next_meeting.title} §1." in minutes_draft_text(item.meeting)
+
+
+def test_an_item_without_a_next_meeting_is_not_carried(item, leader, void_vote):
+    before = state(item)
+
+    with pytest.raises(VotingError, match="inget kommande styrgruppsmöte"):
+        services.item_carry_forward(item=item, by=leader)
+
+    item.refresh_from_db()
+    assert item.carried_at is None and state(item) == before
+
+
+def test_an_item_with_an_open_or_valid_vote_is_not_carried(item, leader, chair, next_meeting):
+    vote = services.vote_open(item=item, by=leader)
+    services.ballot_cast(vote=vote, by=chair, choice=Choice.YES)
+    before = state(item)
+
+    with pytest.raises(VotingError, match="Bara en punkt utan beslut"):
+        services.item_carry_forward(item=item, by=leader)
+
+    item.refresh_from_db()
+    assert item.carried_at is None and state(item) == before and not next_meeting.items.exists()
+
+
+def test_an_item_whose_party_has_no_one_left_is_carried_before_any_vote(
+    item, leader, mats, deputy, next_meeting
+):
+    deputy.role_assignments.update(valid_to=datetime.date(2024, 6, 30))
+    services.recusal_declare(item=item, by=mats, reason="Jävig")
+
+    carried = services.item_carry_forward(item=item, by=leader)
+
+    assert carried.meeting == next_meeting
