@@ -18,7 +18,10 @@ def decision_form_part(form, item):
     from . import services
 
     proposal = item.proposal
-    if proposal is None or not services.agreement_has_lines(proposal.agreement_id):
+    if proposal is None:
+        return None
+    prefill_amounts(form, proposal)
+    if not services.agreement_has_lines(proposal.agreement_id):
         return None
     form.fields["budget_line"] = forms.ModelChoiceField(
         label=_("Budgetpost som beslutet finansieras från"),
@@ -41,6 +44,40 @@ def decision_form_part(form, item):
         default = services.default_line_for(proposal)
         form.initial["budget_line"] = default.pk if default else None
     return FormPart("budget/_decision_form_part.html", DECISION_FIELDS)
+
+
+def prefill_amounts(form, proposal) -> None:
+    """The decision's amount per year starts as the amount applied for from the agreement that year (not
+    for a closure, which grants nothing)."""
+    from applications.enums import ProposalState
+    from samverkan.templatetags.money import format_kr
+
+    from . import selectors
+
+    if proposal.state == ProposalState.CLOSING:
+        return
+    for row in selectors.applied_per_year(proposal):
+        if row.agreement:
+            form.initial.setdefault(f"amount_{row.year}", format_kr(row.agreement, unit=False))
+
+
+def item_facts(item):
+    """The amount per year applied for, on the styrgrupp item page."""
+    from governance.extensions import ItemFacts
+
+    from . import selectors
+
+    rows = selectors.applied_per_year(item.proposal)
+    if not rows:
+        return None
+    return ItemFacts(
+        "budget/_item_facts.html",
+        {
+            "rows": rows,
+            "agreement": sum(r.agreement for r in rows),
+            "total": sum(r.total for r in rows),
+        },
+    )
 
 
 def freeze_plan(sender, *, decision, **kwargs):
@@ -81,6 +118,7 @@ def register():
     )
     dashboard.register(economy_section)
     extensions.decision_form_parts.register(decision_form_part)
+    extensions.item_facts.register(item_facts)
     extensions.decision_recorded.connect(freeze_plan, dispatch_uid="budget.freeze_plan")
     extensions.decision_recorded.connect(commit_decision, dispatch_uid="budget.commit_decision")
     extensions.minutes_decision_lines.register(selectors.decision_budget_lines)

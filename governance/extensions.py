@@ -8,6 +8,8 @@
   form for the item and names the template that renders them inside the form.
 - `minutes_decision_lines` (registry): `lines(decision) -> list[str]`, lines the minutes print under a
   decision (e.g. budget: which budget line it was committed against).
+- `item_facts` (registry): `facts(item) -> ItemFacts | None`, a block of facts the styrgrupp item page shows
+  right after the ballot (e.g. budget: the amount per year applied for).
 """
 
 from __future__ import annotations
@@ -28,5 +30,12 @@ class FormPart:
     fields: tuple[str, ...]  # the fields it added; their cleaned values reach decision_recorded as `extra`
 
 
+@dataclass(frozen=True)
+class ItemFacts:
+    template: str  # included in the item page's facts panel with `facts` (the context below)
+    context: dict
+
+
 decision_form_parts: Registry[Callable] = Registry("governance.decision_form_parts")
 minutes_decision_lines: Registry[Callable] = Registry("governance.minutes_decision_lines")
+item_facts: Registry[Callable] = Registry("governance.item_facts")

@@ -1,6 +1,7 @@
 """Budget reads: the application budget (application.py) and the agreement's economy (economy.py)."""
 
 from .application import (  # noqa: F401
+    AppliedYear,
     BudgetSummary,
     BudgetTable,
     CategoryRow,
@@ -8,6 +9,7 @@ from .application import (  # noqa: F401
     Column,
     SummaryRow,
     YearBudget,
+    applied_per_year,
     budget_summary,
     budget_table,
     party_columns,

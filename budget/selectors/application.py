@@ -237,3 +237,28 @@ def budget_summary(proposal: Proposal) -> BudgetSummary:
         external=per_source[FundingSource.EXTERNAL],
         per_year=sorted(per_year.items()),
     )
+
+
+@dataclass(frozen=True)
+class AppliedYear:
+    year: int
+    agreement: int  # applied for from the samverkansavtal – what a grant decides
+    total: int  # the whole budget of the year, own contribution and external funding included
+
+
+def applied_per_year(proposal: Proposal) -> list[AppliedYear]:
+    """Per year of the application budget: the amount applied for from the agreement and the year's total,
+    in one query (the styrgrupp item page and the decision form's prefill)."""
+    agreement: dict[int, int] = defaultdict(int)
+    total: dict[int, int] = defaultdict(int)
+    sums = (
+        ApplicationBudgetRow.objects.filter(proposal=proposal)
+        .values_list("year", "source")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    for year, source, amount in sums:
+        total[year] += amount
+        if source == FundingSource.AGREEMENT:
+            agreement[year] += amount
+    return [AppliedYear(year, agreement[year], total[year]) for year in sorted(total)]
