@@ -71,6 +71,8 @@ def vote_open(
         raise VotingError(_("Det går bara att rösta om beslutspunkter."))
     if item.carried_at is not None:
         raise VotingError(_("Punkten är flyttad till ett senare möte och avgörs där."))
+    if item.settled_by_id is not None:
+        raise VotingError(_("Ärendet är redan avgjort vid ett annat möte – punkten utgår."))
     if deadline is not None and deadline <= timezone.now():
         raise VotingError(_("Sista tid att rösta måste ligga i framtiden."))
     vote, _created = Vote.objects.get_or_create(item=item)

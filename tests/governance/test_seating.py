@@ -445,3 +445,18 @@ def test_an_item_whose_party_has_no_one_left_is_carried_before_any_vote(
     carried = services.item_carry_forward(item=item, by=leader)
 
     assert carried.meeting == next_meeting
+
+
+def test_no_vote_opens_on_an_item_settled_at_another_meeting(item, leader, next_meeting, proposal):
+    other = AgendaItemFactory(meeting=next_meeting, proposal=proposal)
+    services.decision_by_acclamation(
+        item=other, by=leader, kind=DecisionKind.REJECT, text="Styrgruppen avslår ansökan."
+    )
+    item.refresh_from_db()
+    assert item.settled_by is not None
+    before = state(item)
+
+    with pytest.raises(VotingError, match="redan avgjort vid ett annat möte"):
+        services.vote_open(item=item, by=leader)
+
+    assert state(item) == before
