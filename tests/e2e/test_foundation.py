@@ -12,7 +12,9 @@ def test_processledare_logs_in_and_sees_agreements_in_navigation(demo, browser_a
     page.get_by_role("link", name="Samverkansavtal Mälardalens universitet").click()
     expect(page.get_by_role("heading", name="Parter")).to_be_visible()
     expect(page.get_by_text("Eskilstuna Energi och Miljö AB (kommunalt bolag)", exact=True)).to_be_visible()
-    expect(page.get_by_role("cell", name="Ingrid Falk")).to_be_visible()
+    # Ingrid Falk holds two roles (kommundirektör and Eskilstuna's ersättare in the styrgrupp): one row each.
+    deputies = page.get_by_role("table", name="Ersättare i styrgruppen")
+    expect(deputies.get_by_role("cell", name="Ingrid Falk")).to_be_visible()
     browser_as.shot("agreement-detail")
 
 
