@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from applications.enums import ProposalState
 from budget.enums import CostCategory, FundingSource
-from budget.selectors import budget_summary, budget_table
+from budget.selectors import applied_per_year, budget_summary, budget_table
 from samverkan.templatetags.money import format_kr
 from tests.factories.applications import ProposalFactory
 from tests.factories.budget import budget_row
@@ -153,3 +153,23 @@ def test_budget_table_query_count_does_not_grow_with_years_and_rows():
 )
 def test_money_is_shown_as_swedish_kronor(amount, shown):
     assert format_kr(amount) == shown
+
+
+def test_applied_per_year_is_the_agreement_share_and_the_years_total(proposal):
+    rows = [(r.year, r.agreement, r.total) for r in applied_per_year(proposal)]
+    assert rows == [(2026, 810_000, 960_000), (2027, 312_000, 482_000)]
+
+
+def test_the_styrgrupp_item_shows_and_the_decision_form_is_prefilled_with_the_amounts_applied_for(proposal):
+    """Issue 16: the board member sees the amount per year applied for on the item page, and the decision
+    form starts from it (budget contributes both to governance through its registries)."""
+    from governance.views.item_page import decision_form_for, facts_context
+    from tests.factories.budget import steering_item
+
+    item, _secretary = steering_item(proposal)
+    facts = facts_context(item)["fact_parts"]
+    assert [f.template for f in facts] == ["budget/_item_facts.html"]
+    assert facts[0].context["agreement"] == 1_122_000
+    form = decision_form_for(item)
+    assert form.initial["amount_2026"] == format_kr(810_000, unit=False)
+    assert form.initial["amount_2027"] == format_kr(312_000, unit=False)
