@@ -101,6 +101,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # 409: closing now would make the vote void – the chair is asked to confirm (issue 16).
     "governance:vote_close": {"*": "405 403", "anon": LOGIN, "pl": "405 409", "styr": "405 409"},
     "governance:vote_reopen": {"*": "405 403", "anon": LOGIN, "pl": "405 400", "styr": "405 400"},
+    "governance:item_carry_forward": {"*": "405 403", "anon": LOGIN, "pl": "405 302", "styr": "405 302"},
     "governance:vote_status": {"*": "200 405", "anon": LOGIN, "forskare": "403 405", "tjp": "403 405", "bered": "403 405", "fir": "403 405"},
     "governance:decision_create": {"*": "405 403", "anon": LOGIN, "pl": "405 200", "styr": "405 200"},
     "governance:chair_view": {"*": "403 405", "anon": LOGIN, "admin": "200 405", "pl": "200 405", "pl_kommun": "200 405", "styr": "200 405"},
