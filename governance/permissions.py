@@ -106,15 +106,18 @@ def is_recused(user, item) -> bool:
 
 
 def can_assess(user, item) -> bool:
-    """A member of the beredning assesses an application unless recused (jäv: declared, or on its team)."""
+    """A member of the beredning assesses an application unless recused (jäv: declared, or on its team); an
+    ersättare only in the seat of a member who is recused or absent (governance/seating.py)."""
     meeting = item.meeting
-    return (
+    if not (
         meeting.is_review
         and item.kind in (ItemKind.APPLICATION, ItemKind.PITCH)
         and meeting.status != MeetingStatus.MINUTES_APPROVED
         and is_member(user, meeting)
         and not is_recused(user, item)
-    )
+    ):
+        return False
+    return not seat_of(meeting, user).deputy or seating.seating_now(item).holder(user.pk) is not None
 
 
 def can_record_outcome(user, item) -> bool:

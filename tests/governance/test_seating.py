@@ -460,3 +460,23 @@ def test_no_vote_opens_on_an_item_settled_at_another_meeting(item, leader, next_
         services.vote_open(item=item, by=leader)
 
     assert state(item) == before
+
+
+def test_a_beredning_deputy_assesses_only_in_the_seat_of_a_recused_member(agreement, review_item, eskilstuna):
+    member = review_member(agreement, eskilstuna, user__first_name="Olof", user__last_name="Strand")
+    deputy = person_with_role(
+        agreement,
+        Role.REVIEW_DEPUTY,
+        organisation=eskilstuna,
+        user__first_name="Lars",
+        user__last_name="Berg",
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.assessment_save(item=review_item, by=deputy, scores={}, criteria={})
+    assert not Assessment.objects.exists()
+
+    services.recusal_declare(item=review_item, by=member, reason="Närstående till den sökande")
+    services.assessment_save(item=review_item, by=deputy, scores={}, criteria={})
+
+    assert Assessment.objects.get().member == deputy
