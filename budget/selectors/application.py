@@ -217,17 +217,21 @@ class BudgetSummary:
         return self.total == 0
 
 
-def budget_summary(proposal: Proposal) -> BudgetSummary:
-    """The few figures the proposal page shows, in one query."""
-    per_year: dict[int, int] = defaultdict(int)
-    per_source: dict[str, int] = defaultdict(int)
-    sums = (
+def _sums_by_year_and_source(proposal: Proposal):
+    """(year, source, amount) of the application budget, summed in one query."""
+    return (
         ApplicationBudgetRow.objects.filter(proposal=proposal)
         .values_list("year", "source")
         .annotate(amount=Sum("amount"))
         .order_by()
     )
-    for year, source, amount in sums:
+
+
+def budget_summary(proposal: Proposal) -> BudgetSummary:
+    """The few figures the proposal page shows, in one query."""
+    per_year: dict[int, int] = defaultdict(int)
+    per_source: dict[str, int] = defaultdict(int)
+    for year, source, amount in _sums_by_year_and_source(proposal):
         per_year[year] += amount
         per_source[source] += amount
     return BudgetSummary(
@@ -251,13 +255,7 @@ def applied_per_year(proposal: Proposal) -> list[AppliedYear]:
     in one query (the styrgrupp item page and the decision form's prefill)."""
     agreement: dict[int, int] = defaultdict(int)
     total: dict[int, int] = defaultdict(int)
-    sums = (
-        ApplicationBudgetRow.objects.filter(proposal=proposal)
-        .values_list("year", "source")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    )
-    for year, source, amount in sums:
+    for year, source, amount in _sums_by_year_and_source(proposal):
         total[year] += amount
         if source == FundingSource.AGREEMENT:
             agreement[year] += amount
