@@ -68,6 +68,16 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("slutar"))
     location = models.CharField(_("plats"), max_length=200, blank=True)
     video_link = models.URLField(_("videolänk"), blank=True)
+    # Per capsulam: the styrgrupp decides without meeting, each member votes online before a deadline – so its
+    # votes may open before the meeting's date, and nothing is decided "enligt förslag" (no one is assembled).
+    per_capsulam = models.BooleanField(
+        _("Beslut per capsulam"),
+        default=False,
+        help_text=_(
+            "Styrgruppen beslutar utan sammanträde: ledamöterna röstar digitalt före en sista svarstid. "
+            "Voteringen kan då öppnas så snart kallelsen har skickats."
+        ),
+    )
     chair = models.ForeignKey(
         User, verbose_name=_("ordförande"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
