@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .enums import AttendanceStatus
 from .models import AgendaItem, Attendance, Recusal, Vote
-from .selectors import Seat, members_of
+from .selectors import Seat, seats_by_user
 from .voting import Member
 
 
@@ -96,7 +96,7 @@ def seating(item: AgendaItem, *, recused_ids=(), absent_ids=()) -> Seating:
     """The seats of the item, given who is recused and who is registered absent."""
     recused_ids, absent_ids = set(recused_ids), set(absent_ids)
     entitled = deciding_party_ids(item)
-    seats = [s for s in members_of(item.meeting) if entitled is None or s.party_id in entitled]
+    seats = [s for s in seats_by_user(item.meeting).values() if entitled is None or s.party_id in entitled]
     free_deputies = [
         s for s in seats if s.deputy and s.user_id not in recused_ids and s.user_id not in absent_ids
     ]

@@ -63,13 +63,19 @@ def members_of(meeting) -> list[Seat]:
     return list(seats.values())
 
 
+def seats_by_user(meeting) -> dict[int, Seat]:
+    """`members_of` by user id, read once per meeting object: a request that checks a member's seat and then
+    seats the item (a cast ballot) reads the role assignments once."""
+    cache = meeting.__dict__.get("_seats")
+    if cache is None:
+        cache = meeting._seats = {s.user_id: s for s in members_of(meeting)}
+    return cache
+
+
 def seat_of(meeting, user) -> Seat | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    cache = meeting.__dict__.setdefault("_seats", None)
-    if cache is None:
-        cache = meeting._seats = {s.user_id: s for s in members_of(meeting)}
-    return cache.get(user.pk)
+    return seats_by_user(meeting).get(user.pk)
 
 
 def member_q(user, prefix: str = ""):

@@ -116,8 +116,10 @@ def no_voters_message(party_ids) -> str:
 def ballot_cast(*, vote: Vote, by, choice: str) -> Ballot:
     """One ballot per seat holder, changeable until the vote closes; the vote closes by itself once every
     seat that can vote has voted."""
-    vote = _locked(vote)
-    meeting = vote.item.meeting
+    item = vote.item  # the caller's, with the meeting's seats it may already have read
+    vote = Vote.objects.select_for_update(of=("self",)).get(pk=vote.pk)
+    vote.item = item
+    meeting = item.meeting
     if seat_of(meeting, by) is None or not by.is_active:
         raise PermissionDenied
     if vote.status != VoteStatus.OPEN:

@@ -177,7 +177,10 @@ PARTY_OUTCOME = {
 
 
 def vote_of(item) -> Vote | None:
-    return Vote.objects.filter(item=item).first()
+    vote = Vote.objects.filter(item=item).first()
+    if vote is not None:
+        vote.item = item  # with its meeting as the view read it (and the seats it has read)
+    return vote
 
 
 def is_cofunding(item) -> bool:
