@@ -4,12 +4,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench10000 .venv/bin/python bench/ballot_load.py
 
 Uses the open styrgrupp votes of a generated world (bench/generate.py clones the demo's open vote). In each
-vote two members have voted and two have not; three members cast (the two change their ballot, one casts a
-new one), the fourth never does, so no vote closes and every round casts the same 200 ballots: 67 votes × 3
-members, the last one left out. Each round sends all 200 POSTs at once (200 client threads, each its own
-connection, the session and CSRF cookies a browser has) and times the round from the first request to the
-last answer; then checks in the database that every ballot holds the round's choice. Prints casts/s and the
-load average per round and writes the "ballot-load" section of bench/results.md.
+vote every member who holds a seat for the item (governance.seating: the university's and the proposal's
+municipality's members) casts or changes a ballot except one who has not voted yet, so no vote closes and
+every round casts the same 200 ballots. Each round sends all 200 POSTs at once (200 client threads, each
+its own connection, the session and CSRF cookies a browser has) and times the round from the first request
+to the last answer; then checks in the database that every ballot holds the round's choice. Prints casts/s
+and the load average per round and writes the "ballot-load" section of bench/results.md.
 """
 
 from __future__ import annotations
@@ -30,29 +30,35 @@ from _common import ROOT, load_averages, table, write_section
 from load import PORT, get, gunicorn, server_env
 
 BALLOTS = 200
-CASTERS = ("helena.wik@mdu.example", "nils.oberg@strangnas.example", "mats.larsson@eskilstuna.example")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 CHOICES = ("yes", "no", "abstain")
 
 
 def prepare(env: dict[str, str]) -> dict:
-    """Sessions for the three members and the (meeting, item, vote) of the open votes they sit in."""
+    """The ballots to cast: for each open vote, every member who holds a seat for its item (the deciding
+    parties' members, a deputy where one serves – governance.seating) except the last, so no vote closes;
+    and a session for each of them."""
     code = (
         "import json; import django; django.setup();"
         "from django.test import Client; from django.urls import reverse;"
-        "from governance.models import Vote; from samverkan.models import User;"
-        f"casters = {list(CASTERS)!r};"
-        "cookies = {};"
-        "\nfor email in casters:"
-        "\n    c = Client(); c.force_login(User.objects.get(email=email)); c.get('/')"
-        "\n    cookies[email] = (c.cookies['sessionid'].value, c.cookies['csrftoken'].value)"
-        "\nvotes = []"
-        "\nfor v in Vote.objects.filter(status='open').select_related('item').order_by('pk'):"
-        "\n    if v.ballots.filter(member__email__in=casters[2:]).exists(): continue"
+        "from governance.models import Vote; from governance.seating import seating_of_vote;"
+        "from samverkan.models import User;"
+        "\nballots = []"
+        "\nopen_votes = Vote.objects.filter(status='open').select_related('item', 'item__meeting')"
+        "\nfor v in open_votes.order_by('pk'):"
+        "\n    holders = [s.holder.user_id for s in seating_of_vote(v).seats if not s.empty and not s.absent]"
+        "\n    voted = set(v.ballots.values_list('member_id', flat=True))"
+        "\n    waiting = [h for h in holders if h not in voted]"
+        "\n    if not waiting: continue"
         "\n    url = reverse('governance:ballot_cast', args=[v.item.meeting_id, v.item_id])"
-        "\n    votes.append((v.pk, url))"
-        f"\n    if len(votes) * len(casters) >= {BALLOTS}: break"
-        "\nprint(json.dumps({'cookies': cookies, 'votes': votes}))"
+        "\n    ballots += [(v.pk, url, user_id) for user_id in holders if user_id != waiting[-1]]"
+        f"\n    if len(ballots) >= {BALLOTS}: break"
+        f"\nballots = ballots[:{BALLOTS}]"
+        "\ncookies = {}"
+        "\nfor user in User.objects.filter(pk__in={b[2] for b in ballots}):"
+        "\n    c = Client(); c.force_login(user); c.get('/')"
+        "\n    cookies[user.pk] = (c.cookies['sessionid'].value, c.cookies['csrftoken'].value)"
+        "\nprint(json.dumps({'cookies': cookies, 'ballots': ballots}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -62,7 +68,9 @@ def prepare(env: dict[str, str]) -> dict:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    world = json.loads(out.strip().splitlines()[-1])
+    world["cookies"] = {int(k): tuple(v) for k, v in world["cookies"].items()}
+    return world
 
 
 def _post(path: str, cookie: tuple[str, str], choice: str, results: list, index: int, start: threading.Event):
@@ -106,12 +114,14 @@ def _round(plan: list[tuple[str, tuple[str, str], str]]) -> tuple[float, list]:
     return time.perf_counter() - t0, results
 
 
-def _check(env: dict[str, str], votes: list, choice: str) -> int:
+def _check(env: dict[str, str], ballots: list, choice: str) -> int:
     """How many of the round's ballots hold its choice in the database."""
+    pairs = [(vote, user) for vote, _url, user in ballots]
     code = (
         "import django; django.setup(); from governance.models import Ballot;"
-        f"print(Ballot.objects.filter(vote_id__in={[v for v, _u in votes]!r}, "
-        f"member__email__in={list(CASTERS)!r}, choice={choice!r}).count())"
+        f"pairs = set(map(tuple, {pairs!r}));"
+        f"rows = Ballot.objects.filter(vote_id__in={sorted({v for v, _u in pairs})!r}, choice={choice!r});"
+        "print(sum((b.vote_id, b.member_id) in pairs for b in rows.only('vote_id', 'member_id')))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -136,29 +146,27 @@ def main() -> None:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
     )
     world = prepare(env)
-    cookies, votes = world["cookies"], world["votes"]
-    pairs = [(url, email) for _vote, url in votes for email in CASTERS][:BALLOTS]
-    if len(pairs) < BALLOTS:
-        raise SystemExit(f"Only {len(pairs)} ballots possible: generate a larger world.")
-    counted_votes = sorted({v for v, url in votes if any(url == p for p, _e in pairs)})
-    counted = [(v, u) for v, u in votes if v in counted_votes]
+    cookies, ballots = world["cookies"], world["ballots"]
+    if len(ballots) < BALLOTS:
+        raise SystemExit(f"Only {len(ballots)} ballots possible: generate a larger world.")
+    votes = {vote for vote, _url, _user in ballots}
     rows = []
     try:
         with gunicorn(env, workers=WORKERS, options=("--backlog", "512")):
-            for email in CASTERS:  # warm every worker a little
+            for cookie in list(cookies.values())[:3]:  # warm every worker a little
                 for _ in range(WORKERS):
-                    get(f"http://127.0.0.1:{PORT}/", f"sessionid={cookies[email][0]}")
+                    get(f"http://127.0.0.1:{PORT}/", f"sessionid={cookie[0]}")
             for n in range(1, args.rounds + 1):
                 choice = CHOICES[n % len(CHOICES)]
-                plan = [(url, cookies[email], choice) for url, email in pairs]
+                plan = [(url, cookies[user], choice) for _vote, url, user in ballots]
                 wall, results = _round(plan)
                 load = load_averages()
                 statuses: dict = {}
                 for status, _b, _e in results:
                     statuses[status] = statuses.get(status, 0) + 1
                 latencies = sorted(end - began for _s, began, end in results)
-                stored = _check(env, counted, choice)
-                expected = len(pairs)
+                stored = _check(env, ballots, choice)
+                expected = len(ballots)
                 rate = len(results) / wall
                 print(
                     f"round {n}: {len(results)} ballots in {wall:.2f} s = {rate:.1f} casts/s; "
@@ -198,9 +206,10 @@ def main() -> None:
     write_section(
         "ballot-load",
         f"Write throughput: {BALLOTS} concurrent ballots on {WORKERS} workers (target ≥ 75–92 casts/s)",
-        f"{text}\n\n{len(counted_votes)} open styrgrupp votes × three members ({', '.join(CASTERS)}); two "
-        "change their ballot, one casts it (round 1) and then changes it; the fourth member never votes, so "
-        "no vote closes. All 200 POSTs are sent at once from 200 client threads (one connection each) to "
+        f"{text}\n\n{len(votes)} open styrgrupp votes; in each, every member holding a seat for the item "
+        "(the university's and the proposal's municipality's members, issue 16) but one casts or changes a "
+        "ballot, so no vote closes. All 200 POSTs are sent at once from 200 client threads (one connection "
+        "each) to "
         f"gunicorn with {WORKERS} sync workers (DEBUG off, PostgreSQL); a 302 is the page's answer to a cast "
         "ballot. Ballots in one vote serialise on the vote's row lock (`select_for_update`).",
     )
