@@ -175,6 +175,25 @@ class FrameAmount(models.Model):
         return f"{self.line}: {self.amount} kr"
 
 
+class ProposedAmount(models.Model):
+    """The amount per year the beredning proposes that the styrgrupp grants, recorded with its
+    ställningstagande (issue 16: "the decision form is prefilled from the application and the beredning's
+    proposal"). Keyed to the beredning's agenda item; at most what was applied for from the agreement."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="proposed_amounts")
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.PositiveBigIntegerField(_("föreslaget belopp (kr)"))
+
+    class Meta:
+        verbose_name = _("föreslaget belopp")
+        verbose_name_plural = _("föreslagna belopp")
+        ordering = ["item", "year"]
+        constraints = [models.UniqueConstraint(fields=["item", "year"], name="one_proposed_amount_per_year")]
+
+    def __str__(self):
+        return f"{self.item_id} {self.year}: {self.amount} kr"
+
+
 class Commitment(models.Model):
     """What a grant (or co-funding) decision commits against a budget line for one year. Written by the
     decision service in the same transaction as the decision. A co-funding commitment is conditional until

@@ -9,7 +9,15 @@
 - `minutes_decision_lines` (registry): `lines(decision) -> list[str]`, lines the minutes print under a
   decision (e.g. budget: which budget line it was committed against).
 - `item_facts` (registry): `facts(item) -> ItemFacts | None`, a block of facts the styrgrupp item page shows
-  right after the ballot (e.g. budget: the amount per year applied for).
+  right after the ballot (e.g. budget: the amount per year applied for and proposed by the beredning); the
+  beredning's item page shows the same block under its recorded ställningstagande.
+- `outcome_form_parts` (registry): `contribute(form, item) -> FormPart | None` adds fields to the beredning's
+  ställningstagande form for the item (e.g. budget: the proposed amount per year, prefilled with the amount
+  applied for) and names the template that renders them inside the form.
+- `outcome_recorded` (signal): the beredning's ställningstagande was recorded, sent inside its transaction
+  with `item`, `by` and `extra` – the cleaned values of the outcome-form parts (e.g. budget stores the
+  proposed amounts). A receiver that raises ValidationError (keyed by field name) refuses the
+  ställningstagande: nothing is saved.
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ from django.dispatch import Signal
 from samverkan.registry import Registry
 
 decision_recorded = Signal()
+outcome_recorded = Signal()
 
 
 @dataclass(frozen=True)
 class FormPart:
-    template: str  # included inside the decision form with `form`
-    fields: tuple[str, ...]  # the fields it added; their cleaned values reach decision_recorded as `extra`
+    template: str  # included inside the decision (or ställningstagande) form with `form`
+    fields: tuple[str, ...]  # the fields it added; their cleaned values reach decision_recorded (or
+    # outcome_recorded) as `extra`
 
 
 @dataclass(frozen=True)
@@ -39,3 +49,4 @@ class ItemFacts:
 decision_form_parts: Registry[Callable] = Registry("governance.decision_form_parts")
 minutes_decision_lines: Registry[Callable] = Registry("governance.minutes_decision_lines")
 item_facts: Registry[Callable] = Registry("governance.item_facts")
+outcome_form_parts: Registry[Callable] = Registry("governance.outcome_form_parts")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .enums import CRITERIA, Perspective, ReviewOutcome
+from .extensions import outcome_form_parts
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -134,7 +135,9 @@ def initial_from(assessment) -> dict:
 
 
 class OutcomeForm(forms.Form):
-    """The beredning's position on an application: forward, return for revision or decline."""
+    """The beredning's position on an application: forward, return for revision or decline – with, for a
+    grant, the conditions it proposes and what other apps add for the item (budget: the proposed amount per
+    year)."""
 
     outcome = forms.ChoiceField(
         label=_("Beredningens ställningstagande"),
@@ -153,6 +156,33 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    conditions = forms.CharField(
+        label=_("Föreslagna villkor"),
+        help_text=_("Villkor för ett beviljande, t.ex. ”Halvtidsredovisning senast 2027-09-30”."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fields other apps add for the item (budget: the proposed amount per year).
+        parts = (contribute(self, item) for contribute in outcome_form_parts) if item is not None else ()
+        self.parts = [part for part in parts if part is not None]
+
+    def parts_with_fields(self):
+        """For the template: each contributed part with its bound fields (included as `fields`)."""
+        return [(part, [self[name] for name in part.fields]) for part in self.parts]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "motivation": data["motivation"],
+            "goals": data["goals"],
+            "conditions": data["conditions"],
+            "extra": {name: data.get(name) for part in self.parts for name in part.fields},
+        }
 
     def apply_service_errors(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):

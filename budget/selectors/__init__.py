@@ -38,3 +38,4 @@ from .project import (  # noqa: F401
     decision_commitments,
     project_economy,
 )
+from .proposed import proposed_for_item, proposed_for_proposal  # noqa: F401

@@ -40,3 +40,4 @@ from .plans import (  # noqa: F401
     plan_to_steering,
     plan_update,
 )
+from .proposed import clean_proposed, proposed_amounts_record, proposed_field  # noqa: F401

@@ -159,6 +159,9 @@ class AgendaItem(models.Model):
     )
     outcome_motivation = models.TextField(_("motivering"), blank=True)
     outcome_goals = models.TextField(_("aktivitetsmål att föra vidare"), blank=True)
+    # The conditions the beredning proposes for a grant (e.g. "Halvtidsredovisning senast 2027-09-30"); the
+    # styrgrupp's decision form starts from them. The proposed amounts are budget's (budget.ProposedAmount).
+    outcome_conditions = models.TextField(_("föreslagna villkor"), blank=True)
     outcome_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outcome_at = models.DateTimeField(null=True, blank=True)
     # The decision taken at another meeting that made this item moot: it stays on a called agenda (its §

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +14,7 @@ from applications.services import proposal_transition
 
 from .. import permissions
 from ..enums import CRITERIA, ItemKind, MeetingKind, MeetingStatus, Perspective, ReviewOutcome
+from ..extensions import outcome_recorded
 from ..models import AgendaItem, Assessment, CriterionScore, Meeting
 from ..selectors import seat_of
 from .meetings import next_item_number, open_item_elsewhere
@@ -104,10 +107,21 @@ def assessment_save(
 
 
 @transaction.atomic
-def outcome_record(*, item: AgendaItem, by, outcome: str, motivation: str, goals: str = "") -> AgendaItem:
+def outcome_record(
+    *,
+    item: AgendaItem,
+    by,
+    outcome: str,
+    motivation: str,
+    goals: str = "",
+    conditions: str = "",
+    extra: Mapping | None = None,
+) -> AgendaItem:
     """The beredning decides whether an application goes on to the styrgrupp (Samverkansmodellen:
     "Beredningen avgör om en ansökan kan gå vidare"). Forward → Till styrgrupp, and onto the next planned
-    styrgrupp agenda; return → back to the applicants; decline → Ej tillstyrkt."""
+    styrgrupp agenda; return → back to the applicants; decline → Ej tillstyrkt. With a forward it proposes
+    the conditions (and, through `outcome_recorded`, budget stores the proposed amounts per year in `extra`)
+    that the styrgrupp's decision form starts from (issue 16)."""
     item = (
         AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "proposal")
@@ -124,6 +138,7 @@ def outcome_record(*, item: AgendaItem, by, outcome: str, motivation: str, goals
     if not motivation.strip():
         raise ValidationError({"motivation": _("Skriv en motivering.")})
     proposal = item.proposal
+    grant = outcome == ReviewOutcome.FORWARD and proposal.state != ProposalState.PITCH
     if proposal.state == ProposalState.PITCH:
         # A pitch gets feedback, never money (för-beredning): it goes on to a full application.
         proposal_transition(
@@ -136,9 +151,13 @@ def outcome_record(*, item: AgendaItem, by, outcome: str, motivation: str, goals
     item.outcome = outcome
     item.outcome_motivation = motivation.strip()
     item.outcome_goals = goals.strip()
+    item.outcome_conditions = conditions.strip() if grant else ""  # conditions are for a grant only
     item.outcome_by = by
     item.outcome_at = timezone.now()
     item.save()
+    # Inside the transaction: a receiver that refuses (ValidationError) leaves nothing recorded. What other
+    # apps added (budget: proposed amounts) concerns a grant only.
+    outcome_recorded.send(sender=AgendaItem, item=item, by=by, extra=dict(extra or {}) if grant else {})
     if outcome == ReviewOutcome.FORWARD and proposal.state != ProposalState.PITCH:
         _put_on_next_steering_agenda(item, by)
     return item

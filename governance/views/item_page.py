@@ -148,8 +148,11 @@ def item_context(request, meeting, item, **forms) -> dict:
                 "can_record_outcome": permissions.can_record_outcome(user, item) and not item.outcome,
                 "outcome_form": forms.get("outcome_form")
                 or OutcomeForm(
-                    initial={"goals": "\n".join(a.proposed_goals for a in submitted if a.proposed_goals)}
+                    initial={"goals": "\n".join(a.proposed_goals for a in submitted if a.proposed_goals)},
+                    item=item,
                 ),
+                # Under the recorded ställningstagande: what other apps add (budget: the proposed amounts).
+                "outcome_facts": fact_parts(item) if item.outcome else [],
             }
         )
     if context["voted"]:
@@ -398,12 +401,6 @@ def review_item(item) -> AgendaItem | None:
     )
 
 
-def _review_goals(item) -> str:
-    """The activity goals the beredning carried forward (prefill for the decision)."""
-    forwarded = review_item(item)
-    return forwarded.outcome_goals if forwarded else ""
-
-
 def facts_context(item) -> dict:
     """What a styrgrupp member needs to decide, shown right after the ballot: the beredning's
     ställningstagande, motivation and scores per perspective, and what other apps add (budget: the amount
@@ -417,12 +414,17 @@ def facts_context(item) -> dict:
             if a.submitted_at
         ]
         summary = assessment_summary(submitted)
-    parts = (contribute(item) for contribute in item_facts) if item.proposal_id else ()
     return {
         "review_item": forwarded,
         "review_summary": summary,
-        "fact_parts": [part for part in parts if part is not None],
+        "fact_parts": fact_parts(item),
     }
+
+
+def fact_parts(item) -> list:
+    """The facts other apps contribute for the item (governance.extensions.item_facts)."""
+    parts = (contribute(item) for contribute in item_facts) if item.proposal_id else ()
+    return [part for part in parts if part is not None]
 
 
 def decision_form_for(item, data=None) -> DecisionForm:
@@ -433,10 +435,13 @@ def decision_form_for(item, data=None) -> DecisionForm:
         DecisionKind.COFUNDING: _("Styrgruppen beslutar att bevilja medfinansiering till ”%(title)s”."),
         DecisionKind.CLOSE: _("Styrgruppen godkänner resultaten och avslutar ”%(title)s”."),
     }
+    # The beredning's proposal: its activity goals and conditions (budget prefills its proposed amounts).
+    forwarded = review_item(item)
     initial = {
         "kind": kind,
         "text": texts[kind] % {"title": title} if kind in texts else "",
-        "activity_goals": _review_goals(item),
+        "activity_goals": forwarded.outcome_goals if forwarded else "",
+        "conditions": forwarded.outcome_conditions if forwarded else "",
     }
     return DecisionForm(data, years=_years(item.proposal), initial=initial, item=item)
 

@@ -88,17 +88,10 @@ def outcome_record(request, pk, item_pk):
     """The beredning's position: forward to the styrgrupp, return for revision, or decline."""
     meeting, item = meeting_and_item(pk, item_pk)
     require(request.user, permissions.can_record_outcome, item)
-    form = OutcomeForm(request.POST)
+    form = OutcomeForm(request.POST, item=item)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            recorded = services.outcome_record(
-                item=item,
-                by=request.user,
-                outcome=data["outcome"],
-                motivation=data["motivation"],
-                goals=data["goals"],
-            )
+            recorded = services.outcome_record(item=item, by=request.user, **form.service_kwargs())
         except ValidationError as error:
             if not hasattr(error, "error_dict"):  # e.g. already recorded: the form is no longer shown
                 messages.error(request, " ".join(error.messages))
