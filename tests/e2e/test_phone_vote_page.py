@@ -1,15 +1,23 @@
 """The vote page on a phone (issue 16): at 390×844 a styrgrupp member sees the ballot first, then the facts
 (the beredning's ställningstagande and scores, the amount applied for per year), votes, and no page of the
 walk – start page, meeting page, item page with the vote open and after it closed – scrolls sideways, for
-the member and for the processledare."""
+the member and for the processledare. Nor does any role's start page (with the account links on the
+screen), the meeting list, a beredning's meeting, item and assessment form, the chair's live view or a
+decision document's page."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from applications.enums import ProposalState
 from applications.models import Proposal
-from governance.models import AgendaItem, Vote
+from governance.enums import MeetingKind
+from governance.models import AgendaItem, DecisionDocument, Vote
+from tests.factories.applications import ProposalFactory, anchored
+from tests.factories.budget import budget_row
+from tests.factories.governance import AgendaItemFactory, MeetingFactory, in_days
 
 MEMBER = "eva.persson@vasteras.example"  # Västerås stad: a party of "Inkludering…", not yet voted in the demo
 PROCESS_LEADER = "anna.lindqvist@mdu.example"
@@ -136,3 +144,106 @@ def test_member_votes_on_a_phone(open_vote, browser_as):
     expect(page.get_by_text("Din röst: Bifall")).to_be_visible()
     assert_fits(page, "item page, vote closed (member)")
     browser_as.shot("punkten-stängd-ledamot")
+
+
+# --- every role's start page and the other meeting pages at 390 px ------------------------------------------
+
+ROLES = {
+    "processledare": PROCESS_LEADER,
+    "forskare": "maria.nilsson@mdu.example",
+    "tjänsteperson": "lena.karlsson@eskilstuna.example",
+    "styrgruppsledamot": "helena.wik@mdu.example",
+    "ersättare": "ingrid.falk@eskilstuna.example",  # Eskilstuna's ersättare, also its kommundirektör
+    "beredningsledamot": "karin.sjoberg@mdu.example",
+    "firmatecknare": "paul.pettersson@mdu.example",  # the rektor
+    "kommunikatör": "sara.holm@mdu.example",
+}
+REVIEW_MEMBER = ROLES["beredningsledamot"]
+
+
+def assert_account_links_reachable(page, where: str):
+    """The account links – notifications, change password, log out – are on the screen on a phone."""
+    header = page.locator(".site-header")
+    for link in (
+        header.get_by_role("link", name="Notiser"),
+        header.get_by_role("link", name="Byt lösenord"),
+        header.get_by_role("button", name="Logga ut"),
+    ):
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{where}: {link} off screen"
+
+
+def test_every_roles_start_page_fits_a_phone_with_the_account_links(demo, browser_as):
+    page = browser_as.page
+    page.set_viewport_size(PHONE)
+    for role, email in ROLES.items():
+        browser_as.login(email)
+        expect(page.locator("main h1").first).to_be_visible()
+        assert_fits(page, f"start page ({role})")
+        assert_account_links_reachable(page, f"start page ({role})")
+        assert header_height(page) < 130, (role, header_height(page))
+        browser_as.shot(f"startsida-{role}")
+        browser_as.logout()
+
+    # "Byt lösenord" leads to the form, which fits too.
+    browser_as.login(PROCESS_LEADER)
+    page.locator(".site-header").get_by_role("link", name="Byt lösenord").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("lösenord")
+    assert_fits(page, "change password")
+    browser_as.shot("byt-losenord")
+
+
+@pytest.fixture
+def review_item(demo):
+    """A beredning ahead with an application Karin Sjöberg has yet to assess (the demo's one is held)."""
+    agreement = Proposal.objects.get(title=TITLE).agreement
+    proposal = ProposalFactory(
+        agreement=agreement,
+        state=ProposalState.IN_REVIEW,
+        title="Digitala stödformer för föreningar med många nyanlända medlemmar och ledare",
+    )
+    anchored(proposal)
+    budget_row(proposal, amount=300_000)
+    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.JOINT_REVIEW, starts_at=in_days(3))
+    return AgendaItemFactory(meeting=meeting, proposal=proposal)
+
+
+def test_meeting_pages_fit_a_phone(review_item, open_vote, browser_as):
+    """The meeting list, a beredning's meeting and item page with the assessment form open, the chair's live
+    view and a decision document's page: none scrolls sideways at 390 px."""
+    page = browser_as.page
+    page.set_viewport_size(PHONE)
+
+    # A beredningsledamot: the meeting list, the beredning's page, its item and her assessment form.
+    browser_as.login(REVIEW_MEMBER)
+    browser_as.goto(reverse("governance:meeting_list"))
+    assert_fits(page, "meeting list (beredningsledamot)")
+    browser_as.shot("motesliste")
+    browser_as.goto(review_item.meeting.get_absolute_url())
+    assert_fits(page, "beredning meeting page")
+    browser_as.shot("beredning-mote")
+    browser_as.goto(review_item.get_absolute_url())
+    assert_fits(page, "beredning item page")
+    browser_as.shot("beredning-punkt")
+    page.get_by_role("link", name="Bedöm ansökan").click()
+    expect(page.get_by_role("button", name="Skicka in bedömning")).to_be_visible()
+    page.get_by_role("group", name="Forskningens kvalitet", exact=True).get_by_label("4", exact=True).check()
+    assert_fits(page, "assessment form")
+    browser_as.shot("bedomning")
+    browser_as.logout()
+
+    # The processledare: the meeting list, the chair's live view of the open vote, a decision document.
+    browser_as.login(PROCESS_LEADER)
+    browser_as.goto(reverse("governance:meeting_list"))
+    assert_fits(page, "meeting list (processledare)")
+    browser_as.shot("motesliste-processledare")
+    browser_as.goto(reverse("governance:chair_view", args=[open_vote.meeting_id]))
+    expect(page.locator("main h1")).to_be_visible()
+    assert_fits(page, "chair's live view")
+    browser_as.shot("ordforandens-vy")
+    for document in DecisionDocument.objects.order_by("pk")[:2]:
+        browser_as.goto(reverse("governance:document_detail", args=[document.pk]))
+        expect(page.locator("main h1")).to_be_visible()
+        assert_fits(page, f"decision document {document.pk}")
+        browser_as.shot(f"beslutsdokument-{document.pk}")
