@@ -51,6 +51,15 @@ class MeetingForm(forms.Form):
     )
     location = forms.CharField(label=_("Plats"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Videolänk"), required=False, assume_scheme="https")
+    per_capsulam = forms.BooleanField(
+        label=_("Beslut per capsulam"),
+        required=False,
+        help_text=_(
+            "Bara styrgruppen. Styrgruppen beslutar utan sammanträde: ledamöterna röstar digitalt, senast "
+            "när mötet slutar (sista svarstid). Voteringen kan öppnas när kallelsen har skickats. Ingen "
+            "plats behövs."
+        ),
+    )
     chair = PersonChoiceField(
         label=_("Ordförande"), queryset=User.objects.none(), required=False, empty_label=_("Inte utsedd än")
     )
@@ -62,12 +71,14 @@ class MeetingForm(forms.Form):
         help_text=_("Processledaren dokumenterar mötet."),
     )
 
-    def __init__(self, *args, agreement, bodies=(), editing: bool = False, **kwargs):
+    def __init__(self, *args, agreement, bodies=(), editing: bool = False, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
         if editing:
             del self.fields["kind"]
             del self.fields["body"]
+            if kind != MeetingKind.STEERING:
+                del self.fields["per_capsulam"]
             self.fields["secretary"].required = True
             self.fields["secretary"].empty_label = None
         else:
@@ -83,8 +94,16 @@ class MeetingForm(forms.Form):
     def clean(self):
         data = super().clean()
         # meeting_create checks this; meeting_update does not, so an edit must not remove both.
-        if self.editing and not data.get("location") and not data.get("video_link") and not self.errors:
+        if (
+            self.editing
+            and not data.get("location")
+            and not data.get("video_link")
+            and not data.get("per_capsulam")
+            and not self.errors
+        ):
             self.add_error("location", _("Ange plats eller videolänk."))
+        if not self.editing and data.get("per_capsulam") and data.get("kind") != MeetingKind.STEERING:
+            self.add_error("per_capsulam", _("Bara styrgruppen kan besluta per capsulam."))
         # meeting_create would otherwise pick some municipality's group when none is chosen.
         if not self.editing and data.get("kind") == MeetingKind.REVIEW and not data.get("body"):
             self.add_error("body", _("Välj en beredningsgrupp för mötet."))
@@ -98,6 +117,7 @@ def meeting_initial(meeting: Meeting) -> dict:
         "ends_at": meeting.ends_at,
         "location": meeting.location,
         "video_link": meeting.video_link,
+        "per_capsulam": meeting.per_capsulam,
         "chair": meeting.chair_id,
         "secretary": meeting.secretary_id,
     }

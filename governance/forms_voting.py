@@ -37,6 +37,19 @@ class VoteOpenForm(forms.Form):
         label=_("Visa hur var och en röstat efter stängning"), required=False, initial=True
     )
 
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None and meeting.per_capsulam:
+            # Per capsulam the members answer online by a deadline: the meeting's end, unless changed here.
+            deadline = self.fields["deadline"]
+            deadline.label = _("Sista tid att rösta (svar senast)")
+            deadline.help_text = _(
+                "Per capsulam: ledamöterna röstar digitalt fram till denna tid. Voteringen stängs i förtid "
+                "när alla har röstat."
+            )
+            deadline.widget.attrs["required"] = True
+            self.initial.setdefault("deadline", meeting.ends_at)
+
 
 class VoteReopenForm(forms.Form):
     """A void vote opened again: a new deadline is required (the members vote online until then)."""

@@ -50,7 +50,6 @@ from .cast import (
     SCORES,
     SECRETARY,
     STEERING,
-    VIDEO,
     S,
     local_time,
 )
@@ -176,7 +175,9 @@ def advance(stdout=None) -> None:
 # --- 1. the Q3 beredning ---------------------------------------------------------------------------------
 
 
-def _book(agreement, *, kind, title, starts_at, hours, chair, location=PLACE, video_link="") -> Meeting:
+def _book(
+    agreement, *, kind, title, starts_at, hours, chair, location=PLACE, video_link="", per_capsulam=False
+) -> Meeting:
     return services.meeting_create(
         agreement=agreement,
         by=person(SECRETARY),
@@ -188,6 +189,7 @@ def _book(agreement, *, kind, title, starts_at, hours, chair, location=PLACE, vi
         video_link=video_link,
         chair=person(chair),
         secretary=person(SECRETARY),
+        per_capsulam=per_capsulam,
     )
 
 
@@ -400,7 +402,9 @@ def _q4_review_and_december(agreement, inclusion: Proposal) -> None:
     item = services.item_add(meeting=review, by=secretary, proposal=inclusion, duration_minutes=30)
     services.invitation_send(meeting=review, by=secretary)
 
-    # The December styrgrupp is booked first, so that forwarding puts the application on its agenda.
+    # The December styrgrupp is booked first, so that forwarding puts the application on its agenda. It
+    # decides per capsulam (the members vote online until the meeting's end), so its vote is open before its
+    # date – an ordinary meeting's votes open only when it has started.
     december = _december_start()
     steering = _book(
         agreement,
@@ -409,7 +413,8 @@ def _q4_review_and_december(agreement, inclusion: Proposal) -> None:
         starts_at=december,
         hours=2,
         chair=CHAIR,
-        video_link=VIDEO,
+        location="",
+        per_capsulam=True,
     )
     _assess_and_forward(
         review,
@@ -426,10 +431,10 @@ def _q4_review_and_december(agreement, inclusion: Proposal) -> None:
         meeting=steering,
         by=secretary,
         title="Resultatspridning och kommunikationsplan 2027",
-        description="Kommunikatörerna presenterar förslaget till kommunikationsplan för 2027.",
+        description="Kommunikatörernas förslag till kommunikationsplan för 2027 skickas med kallelsen.",
     )
     services.invitation_send(meeting=steering, by=secretary)
-    vote = services.vote_open(item=decision_item, by=secretary, deadline=december)
+    vote = services.vote_open(item=decision_item, by=secretary, deadline=steering.ends_at)
     # The parties of "Inkludering…" are the university and Västerås: Helena Wik has voted, Eva Persson not yet.
     services.ballot_cast(vote=vote, by=person(CHAIR), choice=Choice.YES)
 

@@ -1,7 +1,13 @@
 """Every write in governance. Views call these; they check permission again and run in one transaction."""
 
 from ..minutes_draft import minutes_draft_text  # noqa: F401
-from .decisions import DecisionError, decision_by_acclamation, decision_correct, decision_from_vote  # noqa: F401
+from .decisions import (  # noqa: F401
+    DecisionError,
+    acclamation_not_possible,
+    decision_by_acclamation,
+    decision_correct,
+    decision_from_vote,
+)
 from .documents import (  # noqa: F401
     DocumentError,
     copy_register,
@@ -18,6 +24,7 @@ from .meetings import (  # noqa: F401
     meeting_create,
     meeting_mark_held,
     meeting_update,
+    moment_label,
 )
 from .minutes import (  # noqa: F401
     minutes_approve,
@@ -39,6 +46,7 @@ from .voting import (  # noqa: F401
     preview,
     recusal_declare,
     vote_close,
+    vote_not_openable_yet,
     vote_open,
     vote_reopen,
 )

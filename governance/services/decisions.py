@@ -17,6 +17,7 @@ from .. import permissions
 from ..enums import DecisionKind, VoteOutcome, VoteStatus
 from ..extensions import decision_recorded
 from ..models import AgendaItem, Decision, DecisionAmount, Vote
+from .meetings import moment_label
 from .voting import VotingError
 
 # Which proposal transition a decision kind drives, from the proposal's current state.
@@ -187,6 +188,20 @@ def decision_from_vote(
     )
 
 
+def acclamation_not_possible(meeting, now=None) -> str:
+    """Why the meeting cannot decide "enligt förslag" (now), or "" when it can."""
+    if meeting.per_capsulam:
+        return _(
+            "Per capsulam beslutar styrgruppen genom votering – ingen är samlad för att instämma i ett "
+            "beslut enligt förslag. Öppna en votering med sista tid att rösta."
+        )
+    if (now or timezone.now()) < meeting.starts_at:
+        return _(
+            "Beslut enligt förslag fattas vid mötet och kan inte fattas innan det har börjat (%(start)s)."
+        ) % {"start": moment_label(meeting.starts_at)}
+    return ""
+
+
 @transaction.atomic
 def decision_by_acclamation(
     *,
@@ -202,9 +217,15 @@ def decision_by_acclamation(
 ) -> Decision:
     """The chair declares the decision "enligt förslag" when no member asks for a vote; minuted as such.
     After a void vote (ej beslutsför) the same is possible for an uncontested item, with the members'
-    assent recorded (`assent`): the minutes say the vote was void and the decision taken enligt förslag."""
+    assent recorded (`assent`): the minutes say the vote was void and the decision taken enligt förslag.
+    Only at the meeting, once it has started: members assent by being assembled, so a per-capsulam meeting
+    (no one assembled) decides by vote only (issue 16, time that holds)."""
     if not permissions.can_decide(by, item.meeting):
         raise PermissionDenied
+    _refuse_if_settled(item)  # decided elsewhere: that is the answer, whatever the time
+    refusal = acclamation_not_possible(item.meeting)
+    if refusal:
+        raise DecisionError(refusal)
     vote = getattr(item, "vote", None)
     void = vote is not None and vote.status == VoteStatus.CLOSED and vote.outcome == VoteOutcome.NO_QUORUM
     if vote is not None and vote.status != VoteStatus.DRAFT and not void:

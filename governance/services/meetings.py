@@ -17,9 +17,9 @@ from applications.services import proposal_transition
 from samverkan.notifications import notify
 
 from .. import permissions
-from ..enums import AttendanceStatus, BodyKind, ItemKind, MeetingKind, MeetingStatus
+from ..enums import AttendanceStatus, BodyKind, ItemKind, MeetingKind, MeetingStatus, VoteStatus
 from ..ics import meeting_ics
-from ..models import AgendaItem, Attendance, Body, Decision, Meeting
+from ..models import AgendaItem, Attendance, Body, Decision, Meeting, Vote
 from ..models.meetings import DECIDING_ITEM_KINDS
 from ..selectors import members_of
 
@@ -67,8 +67,11 @@ def meeting_create(
     video_link: str = "",
     chair=None,
     secretary=None,
+    per_capsulam: bool = False,
 ) -> Meeting:
-    """The processledare books a meeting (Samverkansmodellen: "genomför mötesbokningar")."""
+    """The processledare books a meeting (Samverkansmodellen: "genomför mötesbokningar"). A styrgrupp
+    meeting may be per capsulam: decided without meeting, by online vote before a deadline – it needs no
+    place."""
     if not permissions.can_manage_meetings(by, agreement):
         raise PermissionDenied
     ensure_bodies(agreement)
@@ -80,7 +83,8 @@ def meeting_create(
         raise ValidationError({"body": _("Mötestypen passar inte organet.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("Mötet måste sluta efter att det börjar.")})
-    if not location and not video_link:
+    _refuse_per_capsulam_outside_steering(kind, per_capsulam)
+    if not location and not video_link and not per_capsulam:
         raise ValidationError({"location": _("Ange plats eller videolänk.")})
     meeting = Meeting.objects.create(
         agreement=agreement,
@@ -93,8 +97,14 @@ def meeting_create(
         video_link=video_link,
         chair=chair,
         secretary=secretary or by,
+        per_capsulam=per_capsulam,
     )
     return meeting
+
+
+def _refuse_per_capsulam_outside_steering(kind: str, per_capsulam: bool) -> None:
+    if per_capsulam and kind != MeetingKind.STEERING:
+        raise ValidationError({"per_capsulam": _("Bara styrgruppen kan besluta per capsulam.")})
 
 
 @transaction.atomic
@@ -104,14 +114,25 @@ def meeting_update(*, meeting: Meeting, by, **fields) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not permissions.can_edit_agenda(by, meeting):
         raise PermissionDenied
+    # The per-capsulam form is part of the kallelse's terms, like the time.
     time_changed = any(
-        name in fields and fields[name] != getattr(meeting, name) for name in ("starts_at", "ends_at")
+        name in fields and fields[name] != getattr(meeting, name)
+        for name in ("starts_at", "ends_at", "per_capsulam")
     )
+    if (
+        "per_capsulam" in fields
+        and fields["per_capsulam"] != meeting.per_capsulam
+        and Vote.objects.filter(item__meeting=meeting).exclude(status=VoteStatus.DRAFT).exists()
+    ):
+        raise ValidationError(
+            {"per_capsulam": _("En votering är redan öppnad – mötets form kan inte ändras längre.")}
+        )
     for name, value in fields.items():
         setattr(meeting, name, value)
     if meeting.ends_at <= meeting.starts_at:
         raise ValidationError({"ends_at": _("Mötet måste sluta efter att det börjar.")})
-    if not meeting.location and not meeting.video_link:
+    _refuse_per_capsulam_outside_steering(meeting.kind, meeting.per_capsulam)
+    if not meeting.location and not meeting.video_link and not meeting.per_capsulam:
         raise ValidationError({"location": _("Ange plats eller videolänk.")})
     if BODY_FOR_KIND[meeting.kind] != meeting.body.kind:
         raise ValidationError({"body": _("Mötestypen passar inte organet.")})
@@ -156,6 +177,12 @@ def invitation_send(*, meeting: Meeting, by) -> Meeting:
     meeting.save()
     _send(meeting, event="meeting_invitation")
     return meeting
+
+
+def moment_label(moment: datetime.datetime) -> str:
+    """How a message names a moment: "8 december 2026 kl. 13:00" (Swedish time)."""
+    local = timezone.localtime(moment)
+    return _("%(day)s kl. %(time)s") % {"day": date_format(local, "j F Y"), "time": date_format(local, "H:i")}
 
 
 def meeting_label(meeting: Meeting) -> str:

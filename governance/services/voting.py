@@ -19,7 +19,7 @@ from ..enums import AttendanceStatus, Choice, ItemKind, MeetingStatus, VoteOutco
 from ..models import AgendaItem, Attendance, Ballot, Meeting, Recusal, Vote
 from ..seating import deciding_party_ids, seating_now
 from ..selectors import members_of, seat_of
-from .meetings import item_add, meeting_label
+from .meetings import item_add, meeting_label, moment_label
 
 
 class VotingError(ApplicationError):
@@ -63,7 +63,9 @@ def vote_open(
 ) -> Vote:
     """The chair or secretary opens a vote on a decision item. Members who are applicants on the proposal
     are recused automatically (jäv). Refused while a party entitled to decide has no one left to vote
-    (every seat recused and no deputy): the vote could only be void."""
+    (every seat recused and no deputy): the vote could only be void. A meeting's votes open from its start
+    (the members are assembled); only a per-capsulam meeting's open before it – once its kallelse has been
+    sent, and with a deadline by which the members answer (issue 16, time that holds)."""
     meeting = item.meeting
     if not permissions.can_run_vote(by, meeting):
         raise PermissionDenied
@@ -73,6 +75,18 @@ def vote_open(
         raise VotingError(_("Punkten är flyttad till ett senare möte och avgörs där."))
     if item.settled_by_id is not None:
         raise VotingError(_("Ärendet är redan avgjort vid ett annat möte – punkten utgår."))
+    # The time rules read the meeting as it is now (the caller's copy may predate its kallelse).
+    meeting.refresh_from_db(fields=["starts_at", "per_capsulam", "invitation_sent_at"])
+    not_yet = vote_not_openable_yet(meeting)
+    if not_yet:
+        raise VotingError(not_yet)
+    if meeting.per_capsulam and deadline is None:
+        raise VotingError(
+            _(
+                "Ett per capsulam-beslut behöver en sista tid att rösta – ange när svaren senast ska vara "
+                "inne."
+            )
+        )
     if deadline is not None and deadline <= timezone.now():
         raise VotingError(_("Sista tid att rösta måste ligga i framtiden."))
     vote, _created = Vote.objects.get_or_create(item=item)
@@ -97,6 +111,23 @@ def vote_open(
         link=item.get_absolute_url(),
     )
     return vote
+
+
+def vote_not_openable_yet(meeting: Meeting, now: datetime.datetime | None = None) -> str:
+    """Why the meeting's votes cannot be opened yet, or "" when they can: an ordinary meeting's from its
+    start, a per-capsulam meeting's once its kallelse has been sent."""
+    if meeting.per_capsulam:
+        if meeting.invitation_sent_at is None:
+            return _(
+                "Ett per capsulam-beslut börjar med kallelsen – skicka kallelsen innan voteringen öppnas."
+            )
+        return ""
+    if (now or timezone.now()) < meeting.starts_at:
+        return _(
+            "Voteringen kan öppnas först när mötet har börjat (%(start)s). Vill ni besluta före mötet: gör "
+            "mötet till ett per capsulam-beslut."
+        ) % {"start": moment_label(meeting.starts_at)}
+    return ""
 
 
 def no_voters_message(party_ids) -> str:

@@ -352,7 +352,11 @@ def vote_context(request, meeting, item, **forms) -> dict:
         "own_ballot": own_ballot,
         "own_ballot_label": choice_label(own_ballot.choice, cofunding=cofunding) if own_ballot else "",
         "own_recusal": own_recusal,
-        "open_form": forms.get("open_form") or VoteOpenForm(),
+        "open_form": forms.get("open_form") or VoteOpenForm(meeting=meeting),
+        # Before an ordinary meeting's start (or a per-capsulam meeting's kallelse) no vote opens: say when.
+        "open_not_yet": (
+            services.vote_not_openable_yet(meeting) if can_run and status == VoteStatus.DRAFT else ""
+        ),
         "can_reopen": can_run and void and not item.decisions.exists() and item.carried_at is None,
         # After a void vote, or before one when a party has no one left to vote.
         "can_carry": can_run
@@ -461,7 +465,14 @@ def decision_context(request, meeting, item, **forms) -> dict:
         mode = "" if hasattr(vote, "decision") else "vote"
     if item.carried_at is not None or item.settled_by_id is not None:
         mode = ""  # decided elsewhere
+    # Enligt förslag only at an ordinary meeting that has started: not offered where it would be refused.
+    acclamation_refused = (
+        services.acclamation_not_possible(meeting) if can_decide and mode in ("acclamation", "void") else ""
+    )
+    if acclamation_refused:
+        mode = ""
     return {
+        "acclamation_refused": acclamation_refused,
         "decisions": decisions,
         "can_decide": can_decide,
         "decision_mode": mode,

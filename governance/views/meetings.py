@@ -163,6 +163,7 @@ def meeting_create(request):
                 video_link=data["video_link"],
                 chair=data["chair"],
                 secretary=data["secretary"],
+                per_capsulam=data["per_capsulam"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -183,7 +184,11 @@ def meeting_edit(request, pk):
     meeting = _meeting(pk)
     require(request.user, permissions.can_edit_agenda, meeting)
     form = MeetingForm(
-        request.POST or None, agreement=meeting.agreement, editing=True, initial=meeting_initial(meeting)
+        request.POST or None,
+        agreement=meeting.agreement,
+        editing=True,
+        kind=meeting.kind,
+        initial=meeting_initial(meeting),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -198,6 +203,7 @@ def meeting_edit(request, pk):
                 video_link=data["video_link"],
                 chair=data["chair"],
                 secretary=data["secretary"] or meeting.secretary,
+                **({"per_capsulam": data["per_capsulam"]} if "per_capsulam" in form.fields else {}),
             )
         except ValidationError as error:
             _apply_errors(form, error)

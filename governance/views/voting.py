@@ -307,7 +307,8 @@ def chair_view(request, pk):
             "meeting": meeting,
             "rows": rows,
             "can_run_vote": permissions.can_run_vote(user, meeting),
-            "open_form": VoteOpenForm(),
+            "open_not_yet": services.vote_not_openable_yet(meeting),
+            "open_form": VoteOpenForm(meeting=meeting),
             "member_count": len(members_of(meeting)),
         },
     )

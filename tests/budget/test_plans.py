@@ -10,7 +10,7 @@ from budget.models import ActivityPlan, PlanActivity
 from governance.enums import MeetingKind
 from governance.services import decision_by_acclamation
 from tests.factories.budget import budget_line, frame
-from tests.factories.governance import MeetingFactory, steering_member
+from tests.factories.governance import MeetingFactory, started, steering_member
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_activity_included_in_a_line_and_warning_when_activities_exceed_it(agree
 
 def test_plan_goes_to_beredning_then_styrgrupp_and_the_decision_freezes_it(agreement, plan, leader):
     review = MeetingFactory(agreement=agreement, kind=MeetingKind.JOINT_REVIEW)
-    steering = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING)
+    steering = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, starts_at=started())
     add(plan, leader)
 
     services.plan_present(plan=plan, meeting=review, by=leader)
@@ -88,7 +88,7 @@ def test_plan_goes_to_beredning_then_styrgrupp_and_the_decision_freezes_it(agree
 
 
 def test_a_rejected_plan_goes_back_to_draft(agreement, plan, leader):
-    steering = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING)
+    steering = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, starts_at=started())
     item = services.plan_to_steering(plan=plan, meeting=steering, by=leader)
     decision_by_acclamation(item=item, by=steering.secretary, kind="reject", text="Återremitteras.")
     plan.refresh_from_db()

@@ -77,11 +77,12 @@ def steering_item(proposal, *, state="awaiting_decision"):
     processledare who may record decisions."""
     from applications.models import Proposal
     from governance.enums import MeetingKind
-    from tests.factories.governance import AgendaItemFactory, MeetingFactory
+    from tests.factories.governance import AgendaItemFactory, MeetingFactory, started
 
     Proposal.objects.filter(pk=proposal.pk).update(state=state)
     proposal.refresh_from_db()
-    meeting = MeetingFactory(agreement=proposal.agreement, kind=MeetingKind.STEERING)
+    # Under way: a decision enligt förslag is taken at the meeting, once it has started (issue 16).
+    meeting = MeetingFactory(agreement=proposal.agreement, kind=MeetingKind.STEERING, starts_at=started())
     return AgendaItemFactory(meeting=meeting, proposal=proposal), meeting.secretary
 
 

@@ -59,6 +59,12 @@ def in_days(days: int, hour: int = 13, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=STOCKHOLM)
 
 
+def started(minutes: int = 5) -> datetime.datetime:
+    """A meeting start `minutes` ago: an ordinary meeting's votes open, and it decides enligt förslag, only
+    once it has started."""
+    return timezone.now() - datetime.timedelta(minutes=minutes)
+
+
 class BodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Body

@@ -11,7 +11,7 @@ from followup.enums import ReportState
 from governance.enums import DecisionKind, ItemKind, MeetingKind
 from governance.services import decision_by_acclamation
 from tests.factories.followup import DisseminationEventFactory, filled, quarter_day
-from tests.factories.governance import MeetingFactory
+from tests.factories.governance import MeetingFactory, started
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def closing(project, final, event, researcher):
 
 @pytest.fixture
 def steering(project):
-    return MeetingFactory(agreement=project.agreement, kind=MeetingKind.STEERING)
+    return MeetingFactory(agreement=project.agreement, kind=MeetingKind.STEERING, starts_at=started())
 
 
 def test_styrgrupp_approves_results_and_closes(closing, steering):

@@ -342,7 +342,7 @@ def test_the_decision_and_the_minutes_carry_the_agenda_items_number(agreement, l
 
 
 def test_a_decision_is_dated_the_day_it_was_taken_not_the_meetings_planned_day(agreement, leader, awaiting):
-    meeting = steering(agreement, leader, starts_at=in_days(14))
+    meeting = steering(agreement, leader, starts_at=in_days(-1))  # started yesterday, decides today
     item = services.item_add(meeting=meeting, by=leader, proposal=awaiting)
     before = timezone.now()
 

@@ -64,14 +64,16 @@ def test_demo_has_a_styrgrupp_meeting_with_a_closed_vote_and_approved_minutes_wi
     assert "§1" in text and "996 000 kr" in text and "Eskilstuna Energi och Miljö AB" in text
 
 
-def test_demo_has_an_upcoming_meeting_with_an_open_vote(demo_world):
+def test_demo_has_an_upcoming_per_capsulam_meeting_with_an_open_vote(demo_world):
     meeting = Meeting.objects.get(title=demo.DECEMBER)
     vote = meeting.items.get(proposal__title=demo.INCLUSION).vote
 
     assert meeting.status == MeetingStatus.INVITED
     assert meeting.starts_at > timezone.now() + datetime.timedelta(days=10)
     assert timezone.localtime(meeting.starts_at).weekday() < 5  # a weekday, whenever the demo is built
-    assert vote.status == VoteStatus.OPEN and vote.deadline == meeting.starts_at
+    # Open before the meeting's date: only a per-capsulam meeting's votes may (issue 16), until its end.
+    assert meeting.per_capsulam and vote.opened_at < meeting.starts_at
+    assert vote.status == VoteStatus.OPEN and vote.deadline == meeting.ends_at
     assert vote.ballots.count() == 1  # Helena Wik; Eva Persson (Västerås, the other party) not yet
     assert Proposal.objects.get(title=demo.INCLUSION).state == ProposalState.AWAITING_DECISION
 

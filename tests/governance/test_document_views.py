@@ -27,6 +27,7 @@ from tests.factories.governance import (
     MeetingFactory,
     process_leader,
     signatory,
+    started,
     steering_member,
 )
 from tests.factories.samverkan import (
@@ -109,7 +110,9 @@ def decide(w: World, *, party=None, title=TITLE):
     )
     proposal.anchoring_organisation = party or w.municipality
     proposal.save()
-    meeting = MeetingFactory(agreement=w.agreement, kind=MeetingKind.STEERING, chair=w.chair)
+    meeting = MeetingFactory(
+        agreement=w.agreement, kind=MeetingKind.STEERING, chair=w.chair, starts_at=started()
+    )
     item = AgendaItemFactory(meeting=meeting, proposal=proposal)
     return services.decision_by_acclamation(
         item=item,

@@ -40,6 +40,7 @@ from tests.factories.applications import ProposalFactory, with_goals
 from tests.factories.governance import (
     AgendaItemFactory,
     MeetingFactory,
+    in_days,
     process_leader,
     signatory,
     steering_member,
@@ -118,7 +119,11 @@ def decide(w: World, *, party=None, kind=DecisionKind.GRANT, title=TITLE, **prop
     proposal.anchoring_organisation = party or w.municipality
     proposal.save()
     with_goals(proposal, "Ett mål ur ansökan")
-    meeting = MeetingFactory(agreement=w.agreement, kind=MeetingKind.STEERING, chair=w.chair)
+    # The meeting started yesterday: a decision enligt förslag is taken once it has started, and this one is
+    # recorded – so dated – today.
+    meeting = MeetingFactory(
+        agreement=w.agreement, kind=MeetingKind.STEERING, chair=w.chair, starts_at=in_days(-1, 9)
+    )
     item = AgendaItemFactory(meeting=meeting, proposal=proposal)
     return services.decision_by_acclamation(
         item=item,

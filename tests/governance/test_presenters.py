@@ -12,7 +12,7 @@ from governance import services
 from governance.enums import MeetingKind
 from governance.models import Ballot, Vote
 from tests.factories.applications import ProposalFactory
-from tests.factories.governance import AgendaItemFactory, MeetingFactory, steering_member
+from tests.factories.governance import AgendaItemFactory, MeetingFactory, started, steering_member
 from tests.factories.samverkan import AgreementFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ SECRET_AMOUNT = "Bevilja 987 654 kr per år"
 def steering():
     """A styrgrupp meeting with two teams' applications; the other team's item has an open vote."""
     agreement = AgreementFactory()
-    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING)
+    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, starts_at=started())
     steering_member(agreement)
     own = AgendaItemFactory(
         meeting=meeting, proposal=ProposalFactory(agreement=agreement, state="awaiting_decision")

@@ -28,6 +28,7 @@ from tests.factories.governance import (
     person_with_role,
     process_leader,
     review_member,
+    started,
     steering_member,
 )
 from tests.factories.samverkan import AgreementFactory, MunicipalityFactory
@@ -93,7 +94,10 @@ def vasteras_member(agreement, vasteras):
 
 @pytest.fixture
 def meeting(agreement, leader, chair, uni_member, mats, deputy, vasteras_member):
-    return MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=chair, secretary=leader)
+    # Under way: an ordinary meeting's votes open from its start (issue 16).
+    return MeetingFactory(
+        agreement=agreement, kind=MeetingKind.STEERING, chair=chair, secretary=leader, starts_at=started()
+    )
 
 
 @pytest.fixture
@@ -447,11 +451,14 @@ def test_an_item_whose_party_has_no_one_left_is_carried_before_any_vote(
     assert carried.meeting == next_meeting
 
 
-def test_no_vote_opens_on_an_item_settled_at_another_meeting(item, leader, next_meeting, proposal):
+def test_no_vote_opens_on_an_item_settled_at_another_meeting(
+    item, leader, next_meeting, proposal, time_machine
+):
     other = AgendaItemFactory(meeting=next_meeting, proposal=proposal)
-    services.decision_by_acclamation(
-        item=other, by=leader, kind=DecisionKind.REJECT, text="Styrgruppen avslår ansökan."
-    )
+    with time_machine.travel(next_meeting.starts_at + datetime.timedelta(minutes=10)):  # decided there
+        services.decision_by_acclamation(
+            item=other, by=leader, kind=DecisionKind.REJECT, text="Styrgruppen avslår ansökan."
+        )
     item.refresh_from_db()
     assert item.settled_by is not None
     before = state(item)

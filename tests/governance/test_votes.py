@@ -28,6 +28,7 @@ from tests.factories.governance import (
     MeetingFactory,
     process_leader,
     review_member,
+    started,
     steering_member,
 )
 from tests.factories.samverkan import AgreementFactory, MunicipalityFactory, UserFactory
@@ -78,7 +79,14 @@ def members(chair, uni_member, muni_members):
 
 @pytest.fixture
 def meeting(agreement, leader, members):
-    return MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=members[0], secretary=leader)
+    # Under way: an ordinary meeting's votes open from its start (issue 16).
+    return MeetingFactory(
+        agreement=agreement,
+        kind=MeetingKind.STEERING,
+        chair=members[0],
+        secretary=leader,
+        starts_at=started(),
+    )
 
 
 @pytest.fixture
@@ -169,7 +177,9 @@ def test_200_members_voting_concurrently_through_the_web_get_one_ballot_each():
     municipality = agreement.municipalities.get()
     secretary = process_leader(agreement)
     users = _make_members(agreement, municipality, 200)
-    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, secretary=secretary)
+    meeting = MeetingFactory(
+        agreement=agreement, kind=MeetingKind.STEERING, secretary=secretary, starts_at=started()
+    )
     item = AgendaItemFactory(
         meeting=meeting, proposal=ProposalFactory(agreement=agreement, state="awaiting_decision")
     )
@@ -863,7 +873,7 @@ def test_voting_on_a_beredning_item_is_404(client, agreement, leader):
 
 def test_vote_in_another_agreement_is_refused_for_this_styrgrupps_members(client, item, vote, uni_member):
     other_agreement = AgreementFactory(municipalities=[MunicipalityFactory()])
-    other_meeting = MeetingFactory(agreement=other_agreement, kind=MeetingKind.STEERING)
+    other_meeting = MeetingFactory(agreement=other_agreement, kind=MeetingKind.STEERING, starts_at=started())
     other_item = AgendaItemFactory(
         meeting=other_meeting, proposal=ProposalFactory(agreement=other_agreement, state="awaiting_decision")
     )

@@ -17,7 +17,7 @@ from reports.models import CommunicationPlan, Publication, QuarterlyReport
 from reports.periods import Quarter
 from samverkan.enums import Role
 from tests.factories.applications import ProposalFactory, with_co_researcher
-from tests.factories.governance import MeetingFactory
+from tests.factories.governance import MeetingFactory, started
 from tests.factories.reports import CommunicationPlanFactory, PublicationFactory, at, complete_plan
 from tests.factories.samverkan import person_with_role
 
@@ -338,7 +338,9 @@ def test_plan_is_written_submitted_scheduled_and_decided(
     plan.refresh_from_db()
     assert plan.status == "submitted"
 
-    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=leader)
+    meeting = MeetingFactory(
+        agreement=agreement, kind=MeetingKind.STEERING, chair=leader, starts_at=started()
+    )
     client.force_login(leader)
     client.post(edit, {"action": "schedule", "meeting": meeting.pk})
     plan.refresh_from_db()

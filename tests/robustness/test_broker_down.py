@@ -22,7 +22,13 @@ from samverkan.jobs import QUEUE_UNAVAILABLE_MESSAGE, enqueue, job_kinds
 from samverkan.models import Notification
 from samverkan.tasks import requeue_pending_jobs
 from tests.factories.applications import ProposalFactory
-from tests.factories.governance import AgendaItemFactory, MeetingFactory, process_leader, steering_member
+from tests.factories.governance import (
+    AgendaItemFactory,
+    MeetingFactory,
+    process_leader,
+    started,
+    steering_member,
+)
 from tests.factories.samverkan import AgreementFactory, person_with_role
 
 from .conftest import UNREACHABLE_BROKER
@@ -37,7 +43,11 @@ def styrgrupp(db):
     leader = process_leader(agreement)
     members = [steering_member(agreement), steering_member(agreement, municipality)]
     meeting = MeetingFactory(
-        agreement=agreement, kind=MeetingKind.STEERING, chair=members[0], secretary=leader
+        agreement=agreement,
+        kind=MeetingKind.STEERING,
+        chair=members[0],
+        secretary=leader,
+        starts_at=started(),
     )
     proposal = ProposalFactory(agreement=agreement, state=ProposalState.AWAITING_DECISION)
     item = AgendaItemFactory(meeting=meeting, proposal=proposal)

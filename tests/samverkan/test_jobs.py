@@ -28,7 +28,7 @@ from samverkan.models import Notification
 from samverkan.notifications import notify
 from samverkan.tasks import ping, requeue_pending_jobs
 from tests.factories.applications import ProposalFactory
-from tests.factories.governance import AgendaItemFactory, MeetingFactory, steering_member
+from tests.factories.governance import AgendaItemFactory, MeetingFactory, started, steering_member
 from tests.factories.samverkan import AgreementFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,7 +144,7 @@ def test_a_task_cannot_be_two_job_kinds():
 def _decision_document() -> int:
     agreement = AgreementFactory()
     chair = steering_member(agreement)
-    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=chair)
+    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=chair, starts_at=started())
     proposal = ProposalFactory(agreement=agreement, state=ProposalState.AWAITING_DECISION)
     item = AgendaItemFactory(meeting=meeting, proposal=proposal)
     decision = governance_services.decision_by_acclamation(

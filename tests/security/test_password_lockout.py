@@ -25,7 +25,7 @@ from governance.enums import DecisionKind, MeetingKind
 from governance.models import DocumentSignature
 from governance.services.documents import document_generate
 from tests.factories.applications import ProposalFactory
-from tests.factories.governance import AgendaItemFactory, MeetingFactory, signatory, steering_member
+from tests.factories.governance import AgendaItemFactory, MeetingFactory, signatory, started, steering_member
 from tests.factories.samverkan import PASSWORD, AgreementFactory, UniversityFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def signing_keys_for_university(request):
     proposal = ProposalFactory(agreement=agreement, state=ProposalState.AWAITING_DECISION)
     proposal.anchoring_organisation = agreement.municipalities.get()
     proposal.save()
-    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=chair)
+    meeting = MeetingFactory(agreement=agreement, kind=MeetingKind.STEERING, chair=chair, starts_at=started())
     item = AgendaItemFactory(meeting=meeting, proposal=proposal)
     decision = services.decision_by_acclamation(
         item=item, by=chair, kind=DecisionKind.GRANT, text="Styrgruppen beviljar.", amounts={2027: 100_000}
