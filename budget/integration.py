@@ -143,6 +143,22 @@ def item_facts(item):
     )
 
 
+def minutes_outcome_lines(item) -> list[str]:
+    """Under the beredning's ställningstagande in its minutes: the amount per year it proposed."""
+    from samverkan.templatetags.money import format_kr
+
+    from . import selectors
+
+    proposed = selectors.proposed_for_item(item.pk)
+    if not proposed:
+        return []
+    years = ", ".join(f"{year}: {format_kr(amount)}" for year, amount in sorted(proposed.items()))
+    return [
+        _("Föreslaget belopp: %(years)s (totalt %(total)s)")
+        % {"years": years, "total": format_kr(sum(proposed.values()))}
+    ]
+
+
 def record_proposed_amounts(sender, *, item, by, extra, **kwargs):
     """Store the beredning's proposed amounts with its ställningstagande; bad amounts refuse it."""
     from . import services
@@ -202,3 +218,4 @@ def register():
     extensions.decision_recorded.connect(freeze_plan, dispatch_uid="budget.freeze_plan")
     extensions.decision_recorded.connect(commit_decision, dispatch_uid="budget.commit_decision")
     extensions.minutes_decision_lines.register(selectors.decision_budget_lines)
+    extensions.minutes_outcome_lines.register(minutes_outcome_lines)

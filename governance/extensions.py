@@ -8,6 +8,8 @@
   form for the item and names the template that renders them inside the form.
 - `minutes_decision_lines` (registry): `lines(decision) -> list[str]`, lines the minutes print under a
   decision (e.g. budget: which budget line it was committed against).
+- `minutes_outcome_lines` (registry): `lines(item) -> list[str]`, lines the beredning's minutes print under
+  its ställningstagande on the item (e.g. budget: the proposed amount per year).
 - `item_facts` (registry): `facts(item) -> ItemFacts | None`, a block of facts the styrgrupp item page shows
   right after the ballot (e.g. budget: the amount per year applied for and proposed by the beredning); the
   beredning's item page shows the same block under its recorded ställningstagande.
@@ -48,5 +50,6 @@ class ItemFacts:
 
 decision_form_parts: Registry[Callable] = Registry("governance.decision_form_parts")
 minutes_decision_lines: Registry[Callable] = Registry("governance.minutes_decision_lines")
+minutes_outcome_lines: Registry[Callable] = Registry("governance.minutes_outcome_lines")
 item_facts: Registry[Callable] = Registry("governance.item_facts")
 outcome_form_parts: Registry[Callable] = Registry("governance.outcome_form_parts")

@@ -21,7 +21,7 @@ from samverkan.models import Organisation
 
 from . import voting
 from .enums import Choice, Perspective, VoteOutcome
-from .extensions import minutes_decision_lines
+from .extensions import minutes_decision_lines, minutes_outcome_lines
 from .models import AgendaItem, Assessment, Attendance, Ballot, Decision, Meeting, Minutes, Recusal, Vote
 from .selectors import members_of
 
@@ -239,6 +239,13 @@ def _paragraph(meeting: Meeting, number: int, item: AgendaItem, ordered, seat_pa
         "review": review,
         "outcome_motivation": _one_line(item.outcome_motivation),
         "outcome_goals": _one_line(item.outcome_goals),
+        "outcome_conditions": _one_line(item.outcome_conditions),
+        # Lines other apps add under the ställningstagande (budget: the proposed amount per year).
+        "outcome_extra": (
+            [line for contributed in minutes_outcome_lines for line in contributed(item)]
+            if review and item.outcome
+            else []
+        ),
         "vote": _vote(vote, ordered, seat_party, meeting.agreement) if vote is not None else None,
         "recusals": _recusals(item, seat_party) if (review or vote is not None) else [],
         "decisions": decisions,

@@ -198,3 +198,13 @@ def test_decline_stores_no_proposed_amounts_nor_conditions(client, leader, item)
     assert item.outcome == ReviewOutcome.DECLINE
     assert item.outcome_conditions == ""
     assert not ProposedAmount.objects.exists()
+
+
+def test_the_beredning_minutes_print_the_proposed_amounts_and_conditions(client, leader, item):
+    client.force_login(leader)
+    client.post(url(item), forward(**{"2026": "300 000", "2027": "150 000"}))
+
+    text = governance_services.minutes_draft_text(item.meeting).replace("\xa0", " ")
+
+    assert "Föreslaget belopp: 2026: 300 000 kr, 2027: 150 000 kr (totalt 450 000 kr)" in text
+    assert f"Föreslagna villkor: {CONDITION}" in text
