@@ -146,7 +146,7 @@ def schedulable_proposals(meeting: Meeting):
         .values("proposal_id")
     )
     return (
-        Proposal.objects.filter(agreement_id=meeting.agreement_id, state__in=states)
+        Proposal.objects.filter(agreement_id__in=meeting.agreement_ids(), state__in=states)
         .exclude(agenda_items__meeting=meeting)
         .exclude(pk__in=elsewhere)
         .order_by("title")
@@ -189,7 +189,7 @@ class ItemForm(forms.Form):
         field = self.fields["proposal"]
         # Any proposal of the agreement is accepted here so that the service can say why one cannot be
         # scheduled; the list offers only those that can.
-        field.queryset = Proposal.objects.filter(agreement_id=meeting.agreement_id)
+        field.queryset = Proposal.objects.filter(agreement_id__in=meeting.agreement_ids())
         field.widget.choices = [("", field.empty_label)] + [
             (p.pk, f"{p.title} ({p.get_state_display()})") for p in schedulable_proposals(meeting)
         ]

@@ -32,6 +32,14 @@ def is_member(user, meeting) -> bool:
     return _active(user) and seat_of(meeting, user) is not None
 
 
+def sits_for_item(user, item) -> bool:
+    """A member of the meeting's body, or – in a joint decision – a styrgrupp member of another agreement's
+    municipality that the item's programme involves (seating.joint_member_ids)."""
+    return _active(user) and (
+        seat_of(item.meeting, user) is not None or user.pk in seating.joint_member_ids(item)
+    )
+
+
 def is_officer_of(user, meeting) -> bool:
     """Chair or secretary of the meeting."""
     return _active(user) and user.pk in {meeting.chair_id, meeting.secretary_id}
@@ -72,7 +80,7 @@ def can_view_item(user, item) -> bool:
     whole meeting, and the item's own presenters; an item without a proposal (information) is part of the
     public agenda. A presenter of another team's item sees it only as a line of the public agenda – the same
     rule that makes that proposal's own page closed to them."""
-    if sees_whole_meeting(user, item.meeting) or presents_item(user, item):
+    if sees_whole_meeting(user, item.meeting) or presents_item(user, item) or sits_for_item(user, item):
         return True
     return item.proposal_id is None and can_view_meeting(user, item.meeting)
 

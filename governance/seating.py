@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .enums import AttendanceStatus
 from .models import AgendaItem, Attendance, Recusal, Vote
-from .selectors import Seat, seats_by_user
+from .selectors import Seat, joint_seats, seats_by_user
 from .voting import Member
 
 
@@ -97,10 +97,16 @@ def seating(item: AgendaItem, *, recused_ids=(), absent_ids=()) -> Seating:
     recused_ids, absent_ids = set(recused_ids), set(absent_ids)
     entitled = deciding_party_ids(item)
     seats = [s for s in seats_by_user(item.meeting).values() if entitled is None or s.party_id in entitled]
+    if entitled:
+        # A party of the activity without a seat in this styrgrupp (another agreement's municipality in a
+        # programme) is seated with its own styrgrupp members: one joint decision.
+        seats += joint_seats_of(item, entitled - {s.party_id for s in seats})
     free_deputies = [
         s for s in seats if s.deputy and s.user_id not in recused_ids and s.user_id not in absent_ids
     ]
-    parties: dict[int, PartySeats] = {}
+    # Every entitled party is listed, one without anyone to sit for it too: it cannot be beslutsför, and the
+    # vote page says so before the vote opens.
+    parties: dict[int, PartySeats] = {p: PartySeats(p) for p in sorted(entitled or ())}
     for seat in seats:
         if seat.deputy:
             continue
@@ -115,6 +121,25 @@ def seating(item: AgendaItem, *, recused_ids=(), absent_ids=()) -> Seating:
         else:
             party.seats.append(ItemSeat(seat, absent=seat.user_id in absent_ids))
     return Seating(list(parties.values()), free_deputies, recused_ids)
+
+
+def joint_seats_of(item: AgendaItem, party_ids) -> list[Seat]:
+    """The joint seats of the item's parties that the meeting's own body does not seat, read once per item
+    object."""
+    cache = item.__dict__.setdefault("_joint_seats", {})
+    key = frozenset(party_ids)
+    if key not in cache:
+        cache[key] = joint_seats(item.meeting, key)
+    return cache[key]
+
+
+def joint_member_ids(item: AgendaItem) -> set[int]:
+    """Who sits for this item in a joint decision without being a member of the meeting's body."""
+    entitled = deciding_party_ids(item)
+    if not entitled:
+        return set()
+    own = {s.party_id for s in seats_by_user(item.meeting).values()}
+    return {s.user_id for s in joint_seats_of(item, entitled - own)}
 
 
 def absent_ids(meeting) -> set[int]:

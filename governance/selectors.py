@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from applications.models import Proposal
 from samverkan import permissions as core
 from samverkan.enums import OrganisationKind, Role
-from samverkan.models import RoleAssignment
+from samverkan.models import RoleAssignment, collaboration_agreement_ids
 
 from .enums import BodyKind, ItemKind, MeetingKind, MeetingStatus, VoteStatus
 from .models import AgendaItem, Assessment, Ballot, Meeting, Recusal, Vote
@@ -47,9 +47,10 @@ def members_of(meeting) -> list[Seat]:
     hold a seat for an item only in place of an absent or recused member (seating.py)."""
     body = meeting.body
     member_role, deputy_role = SEAT_ROLES[body.kind]
+    # The kommungemensam beredning seats the members every agreement of the samverkansorganisation appointed.
     assignments = (
         RoleAssignment.objects.active(meeting.starts_at.date())
-        .filter(agreement_id=meeting.agreement_id, role__in=(member_role, deputy_role))
+        .filter(agreement_id__in=meeting.agreement_ids(), role__in=(member_role, deputy_role))
         .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
@@ -60,6 +61,30 @@ def members_of(meeting) -> list[Seat]:
         if body.kind == BodyKind.REVIEW_GROUP and not is_university and party_id != body.municipality_id:
             continue
         seats.setdefault(a.user_id, Seat(a.user_id, party_id, is_university, a.user, a.role == deputy_role))
+    return list(seats.values())
+
+
+def joint_seats(meeting, party_ids) -> list[Seat]:
+    """Seats for a joint decision: the styrgrupp members (and deputies) of `party_ids` appointed in the other
+    agreements of the meeting's samverkansorganisation. A programme of one agreement that involves another
+    agreement's municipality is decided jointly: that municipality's own styrgrupp members sit for it."""
+    if not party_ids or not meeting.is_steering:
+        return []
+    member_role, deputy_role = SEAT_ROLES[BodyKind.STEERING_GROUP]
+    others = collaboration_agreement_ids(meeting.agreement_id) - {meeting.agreement_id}
+    if not others:
+        return []
+    assignments = (
+        RoleAssignment.objects.active(meeting.starts_at.date())
+        .filter(agreement_id__in=others, role__in=(member_role, deputy_role))
+        .filter(Q(organisation_id__in=party_ids) | Q(organisation__parent_id__in=party_ids))
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    seats: dict[int, Seat] = {}
+    for a in sorted(assignments, key=lambda a: a.role == deputy_role):  # ordinary members first
+        party_id = a.organisation.parent_id or a.organisation_id
+        seats.setdefault(a.user_id, Seat(a.user_id, party_id, False, a.user, a.role == deputy_role))
     return list(seats.values())
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdmin
 
 from . import notifications
-from .models import Agreement, Notification, Organisation, RoleAssignment, User
+from .models import Agreement, Collaboration, Notification, Organisation, RoleAssignment, User
 
 
 @admin.register(User)
@@ -39,11 +39,32 @@ class RoleAssignmentInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    fields = ["name", "starts_on", "ends_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(admin.ModelAdmin):
+    """A samverkansorganisation; its agreements are attached on each agreement's page."""
+
+    list_display = ["name", "university"]
+    inlines = [AgreementInline]
+
+
 @admin.register(Agreement)
 class AgreementAdmin(GuardedModelAdmin):
     """GuardedModelAdmin adds "Objektbehörigheter": share one agreement with one person without a role."""
 
-    list_display = ["name", "university", "starts_on", "ends_on", "decision_rule"]
+    list_display = ["name", "collaboration", "university", "starts_on", "ends_on", "decision_rule"]
+    list_filter = ["collaboration"]
     filter_horizontal = ["municipalities"]
     inlines = [RoleAssignmentInline]
 

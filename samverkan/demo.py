@@ -12,9 +12,10 @@ import datetime
 from django.db import transaction
 
 from .enums import DecisionRule, OrganisationKind, Role
-from .models import Agreement, Organisation, RoleAssignment, User
+from .models import Agreement, Collaboration, Organisation, RoleAssignment, User
 
 DEMO_PASSWORD = "samverkan-demo"
+COLLABORATION_NAME = "Samverkansorganisation Mälardalens universitet"
 AGREEMENT_NAME = "Samverkansavtal Mälardalens universitet – Eskilstuna, Västerås och Strängnäs 2024–2027"
 
 ORGANISATIONS = [
@@ -214,9 +215,20 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             },
         )
 
+    collaboration, _ = Collaboration.objects.update_or_create(
+        name=COLLABORATION_NAME,
+        defaults={
+            "university": orgs["Mälardalens universitet"],
+            "description": (
+                "Universitetets samverkan med kommunerna: gemensam kommungemensam beredning varje kvartal, "
+                "processledare och kommunikatörer på båda sidor."
+            ),
+        },
+    )
     agreement, _ = Agreement.objects.update_or_create(
         name=AGREEMENT_NAME,
         defaults={
+            "collaboration": collaboration,
             "university": orgs["Mälardalens universitet"],
             "starts_on": datetime.date(2024, 1, 1),
             "ends_on": datetime.date(2027, 12, 31),

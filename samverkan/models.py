@@ -119,8 +119,33 @@ class Organisation(models.Model):
         return self.kind == OrganisationKind.UNIVERSITY
 
 
+class Collaboration(models.Model):
+    """A samverkansorganisation: a university's collaboration with its partner municipalities. It groups the
+    agreements (one per municipality, each with its own styrgrupp) that share one kommungemensam beredning –
+    whose members each agreement appoints – and the processledare and kommunikatörer."""
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    university = models.ForeignKey(
+        Organisation,
+        verbose_name=_("universitet"),
+        on_delete=models.PROTECT,
+        related_name="collaborations",
+        limit_choices_to={"kind": OrganisationKind.UNIVERSITY},
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        verbose_name = _("samverkansorganisation")
+        verbose_name_plural = _("samverkansorganisationer")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Agreement(models.Model):
-    """A samverkansavtal between one university and one or more municipalities (with their companies)."""
+    """A samverkansavtal between one university and a municipality (with its companies), with its own
+    styrgrupp; agreements of one samverkansorganisation share the kommungemensam beredning."""
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
     university = models.ForeignKey(
@@ -135,6 +160,18 @@ class Agreement(models.Model):
         verbose_name=_("kommuner"),
         related_name="municipal_agreements",
         limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+    )
+    collaboration = models.ForeignKey(
+        Collaboration,
+        verbose_name=_("samverkansorganisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_(
+            "Avtal i samma samverkansorganisation delar kommungemensam beredning, processledare och "
+            "kommunikatörer; varje avtal har sin egen styrgrupp."
+        ),
     )
     starts_on = models.DateField(_("gäller från"))
     ends_on = models.DateField(_("gäller till"))
@@ -170,6 +207,14 @@ class Agreement(models.Model):
     def clean(self):
         if self.university_id and self.university.kind != OrganisationKind.UNIVERSITY:
             raise ValidationError({"university": _("Välj ett universitet.")})
+        if self.collaboration_id and self.university_id != self.collaboration.university_id:
+            raise ValidationError(
+                {"collaboration": _("Samverkansorganisationen hör till ett annat universitet än avtalet.")}
+            )
+
+    def sibling_ids(self) -> set[int]:
+        """This agreement and the others of its samverkansorganisation."""
+        return collaboration_agreement_ids(self.pk)
 
     def party_ids(self) -> set[int]:
         return {self.university_id, *self.municipalities.values_list("pk", flat=True)}
@@ -179,6 +224,14 @@ class Agreement(models.Model):
         parties = self.party_ids()
         companies = Organisation.objects.filter(parent_id__in=parties).values_list("pk", flat=True)
         return parties | set(companies)
+
+
+def collaboration_agreement_ids(agreement_id: int) -> set[int]:
+    """The agreement and every other agreement of its samverkansorganisation (itself alone without one)."""
+    siblings = Agreement.objects.filter(
+        collaboration__isnull=False, collaboration__agreements__pk=agreement_id
+    ).values_list("pk", flat=True)
+    return {agreement_id, *siblings}
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

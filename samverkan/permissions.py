@@ -29,8 +29,17 @@ class Grant:
     role: str
 
 
+# Roles held for the whole samverkansorganisation: a processledare or kommunikatör appointed in one of its
+# agreements acts in all of them, and the beredning's members (appointed per agreement) sit in the
+# kommungemensam beredning of every agreement. Styrgrupp seats and signatories stay with their agreement.
+COLLABORATION_ROLES = frozenset(
+    {Role.PROCESS_LEADER, Role.COMMUNICATOR, Role.REVIEW_MEMBER, Role.REVIEW_DEPUTY}
+)
+
+
 def grants(user) -> tuple[Grant, ...]:
-    """The user's active role assignments, read once per request."""
+    """The user's active role assignments, read once per request (one query). A role of
+    COLLABORATION_ROLES counts in every agreement of the assignment's samverkansorganisation."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_samverkan_grants", None)
@@ -38,9 +47,20 @@ def grants(user) -> tuple[Grant, ...]:
         rows = (
             RoleAssignment.objects.active()
             .filter(user=user)
-            .values_list("agreement_id", "organisation_id", "organisation__parent_id", "role")
+            .values_list(
+                "agreement_id",
+                "organisation_id",
+                "organisation__parent_id",
+                "role",
+                "agreement__collaboration__agreements__id",
+            )
         )
-        cached = tuple(Grant(a, o, parent or o, role) for a, o, parent, role in rows)
+        found: dict[Grant, None] = {}  # ordered, without repeats
+        for agreement_id, org, parent, role, sibling in rows:
+            found[Grant(agreement_id, org, parent or org, role)] = None
+            if sibling is not None and role in COLLABORATION_ROLES:
+                found[Grant(sibling, org, parent or org, role)] = None
+        cached = tuple(found)
         user._samverkan_grants = cached
     return cached
 

@@ -70,7 +70,10 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk: int):
     agreement = get_object_or_404(
-        Agreement.objects.select_related("university").prefetch_related("municipalities__companies"), pk=pk
+        Agreement.objects.select_related("university", "collaboration").prefetch_related(
+            "municipalities__companies"
+        ),
+        pk=pk,
     )
     require(request.user, permissions.can_view_agreement, agreement)
     return render(
@@ -79,6 +82,7 @@ def agreement_detail(request, pk: int):
         {
             "agreement": agreement,
             "people": selectors.agreement_people(agreement),
+            "siblings": selectors.sibling_agreements(agreement),
             "can_manage": permissions.can_manage_agreement(request.user, agreement),
         },
     )

@@ -288,7 +288,7 @@ def refusal_reason(proposal: Proposal, name: str) -> str:
     if name in ("to_pitch", "to_application") and not proposal.has_both_parties():
         return _("Ärendet behöver både en ansvarig forskare och en ansvarig tjänsteperson från kommunen.")
     if name == "start" and not proposal.ready_to_start():
-        return _("Båda exemplaren måste vara signerade och diarieförda och projektkontot angivet.")
+        return _("Alla exemplar måste vara signerade och diarieförda och projektkontot angivet.")
     if name == "submit_final_report" and not proposal.ready_to_close():
         return _("Slutrapport och populärvetenskaplig presentation krävs före avslut.")
     return _("Det går inte att göra så med ärendet i dess nuvarande status.")

@@ -216,7 +216,7 @@ def plan_present(*, plan: ActivityPlan, meeting, by: User):
     from governance.services import item_add
 
     fresh = _locked_for_edit(plan, by)
-    if meeting.agreement_id != fresh.agreement_id or not meeting.is_review:
+    if fresh.agreement_id not in meeting.agreement_ids() or not meeting.is_review:
         raise ValidationError({"meeting": _("Välj en beredning i avtalet.")})
     item = item_add(
         meeting=meeting,

@@ -198,7 +198,7 @@ def report_put_on_agenda(*, report: FollowUpReport, by: User, meeting: Meeting) 
     fresh = _locked(report)
     if not permissions.can_treat_report(by, fresh):
         raise PermissionDenied
-    if meeting.agreement_id != fresh.proposal.agreement_id:
+    if fresh.proposal.agreement_id not in meeting.agreement_ids():
         raise ValidationError({"meeting": _("Mötet hör till ett annat avtal.")})
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         raise ValidationError({"meeting": _("Mötets protokoll är justerat – välj ett kommande möte.")})

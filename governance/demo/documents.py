@@ -22,6 +22,7 @@ from ..models import (
     Meeting,
 )
 from ..services import documents
+from ..signers import municipal_party_organisation
 from .cast import (
     ENERGY,
     ENERGY_ACCOUNT,
@@ -95,7 +96,7 @@ def decision_documents(october: Meeting) -> None:
         if proposal.title != ENERGY:
             continue  # "Språkutveckling i förskolan…": Västerås has yet to sign
         # The municipal party is Eskilstuna Energi och Miljö AB: its kommunbolagschef Stefan Lund signs.
-        municipal = documents.municipal_party_organisation(proposal)
+        municipal = municipal_party_organisation(proposal)
         _sign_once(document, _signatory(document, municipal))
         document.refresh_from_db()
         if document.status == DocumentStatus.SIGNED:

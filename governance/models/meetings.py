@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Proposal
-from samverkan.models import Agreement, Organisation
+from samverkan.models import Agreement, Organisation, collaboration_agreement_ids
 
 from ..enums import (
     AttendanceStatus,
@@ -113,6 +113,19 @@ class Meeting(models.Model):
     @property
     def is_review(self) -> bool:
         return self.kind in (MeetingKind.REVIEW, MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW)
+
+    def agreement_ids(self) -> set[int]:
+        """The agreements whose proposals the meeting handles: the kommungemensam beredning (and its
+        för-beredning) serves every agreement of the samverkansorganisation; a styrgrupp and a municipality's
+        beredningsgrupp serve their own agreement."""
+        cached = self.__dict__.get("_agreement_ids")
+        if cached is None:
+            if self.kind in (MeetingKind.JOINT_REVIEW, MeetingKind.PRE_REVIEW):
+                cached = collaboration_agreement_ids(self.agreement_id)
+            else:
+                cached = {self.agreement_id}
+            self._agreement_ids = cached
+        return cached
 
     @property
     def is_steering(self) -> bool:

@@ -29,7 +29,7 @@ from ..enums import DecisionKind, DocumentKind, DocumentStatus
 from ..ics import STOCKHOLM
 from ..models import Decision, DecisionDocument, DocumentCopy, DocumentSignature
 from ..pdf import render_pdf
-from ..signers import municipal_party_organisation, signatories, signing_assignment, signing_organisations
+from ..signers import municipal_parties, signatories, signing_assignment, signing_organisations
 
 DOCUMENT_KIND_FOR_DECISION = {
     DecisionKind.GRANT: DocumentKind.DECISION_BASIS,
@@ -60,17 +60,30 @@ def missing_signatures(document: DecisionDocument) -> list[Organisation]:
 # --- generation ---------------------------------------------------------------------------------------------
 
 
+def join_names(names: list[str]) -> str:
+    """Names as a Swedish list: "A", "A och B", "A, B och C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def _content(decision: Decision, kind: str) -> dict:
-    """The document's content as plain data: rendered into both copies and hashed for the footer."""
+    """The document's content as plain data: rendered into every copy and hashed for the footer."""
     proposal = decision.proposal
-    municipal = municipal_party_organisation(proposal)
+    municipal = municipal_parties(proposal)
+    names = [
+        org.name + (f" ({_('kommunalt bolag')})" if org.kind == OrganisationKind.MUNICIPAL_COMPANY else "")
+        for org in municipal
+    ]
     amounts = [(a.year, a.amount) for a in decision.amounts.all()]
     return {
         "kind": kind,
         "agreement": proposal.agreement.name,
         "university": proposal.agreement.university.name,
-        "municipal_party": municipal.name,
-        "municipal_party_is_company": municipal.kind == OrganisationKind.MUNICIPAL_COMPANY,
+        # "X och Y", "X, Y och Z": the municipal parties the activity involves, each with its own copy.
+        "municipal_party": join_names([org.name for org in municipal]),
+        "parties": join_names([proposal.agreement.university.name, *names]),
+        "copy_count": 1 + len(municipal),
         "proposal_reference": proposal.reference,
         "proposal_title": proposal.title,
         "work_form": proposal.get_work_form_display(),
@@ -155,6 +168,7 @@ def document_generate(decision_id: int) -> DecisionDocument:
                     "document": document,
                     "copy_number": number,
                     "copy_organisation": org,
+                    "copy_count": len(orgs),
                     "content_sha256": content_hash,
                     "signatories": [(o, people.get(o.pk, [])) for o in orgs],
                 },

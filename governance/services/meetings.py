@@ -262,8 +262,16 @@ def item_add(
     if not permissions.can_edit_agenda(by, meeting):
         raise PermissionDenied
     if proposal is not None:
-        if proposal.agreement_id != meeting.agreement_id:
-            raise ValidationError({"proposal": _("Ärendet hör till ett annat avtal.")})
+        if proposal.agreement_id not in meeting.agreement_ids():
+            raise ValidationError(
+                {
+                    "proposal": _(
+                        "Ärendet hör till ett annat avtal – det beslutas av det avtalets styrgrupp."
+                    )
+                    if meeting.is_steering
+                    else _("Ärendet hör till ett avtal som inte bereds på det här mötet.")
+                }
+            )
         allowed = (
             {ProposalState.AWAITING_DECISION, ProposalState.CLOSING, ProposalState.ACTIVE}
             if meeting.is_steering

@@ -173,7 +173,7 @@ def _put_on_next_steering_agenda(item: AgendaItem, by) -> None:
         return
     meeting = (
         Meeting.objects.filter(
-            agreement_id=item.meeting.agreement_id,
+            agreement_id=proposal.agreement_id,  # its own agreement's styrgrupp decides
             kind=MeetingKind.STEERING,
             starts_at__gt=timezone.now(),
             status=MeetingStatus.PLANNED,

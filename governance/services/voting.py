@@ -17,7 +17,7 @@ from samverkan.notifications import notify
 from .. import permissions, voting
 from ..enums import AttendanceStatus, Choice, ItemKind, MeetingStatus, VoteOutcome, VoteStatus
 from ..models import AgendaItem, Attendance, Ballot, Meeting, Recusal, Vote
-from ..seating import deciding_party_ids, seating_now
+from ..seating import deciding_party_ids, joint_member_ids, seating_now
 from ..selectors import members_of, seat_of
 from .meetings import item_add, meeting_label, moment_label
 
@@ -43,13 +43,14 @@ def _recuse_team(item: AgendaItem, vote: Vote | None) -> list[Recusal]:
     made = []
     team = _team_ids(item)
     already = set(Recusal.objects.filter(item=item).values_list("member_id", flat=True))
-    for seat in members_of(item.meeting):
-        if seat.user_id in team and seat.user_id not in already:
+    seated = [seat.user_id for seat in members_of(item.meeting)] + sorted(joint_member_ids(item))
+    for user_id in seated:
+        if user_id in team and user_id not in already:
             made.append(
                 Recusal.objects.create(
                     item=item,
                     vote=vote,
-                    member_id=seat.user_id,
+                    member_id=user_id,
                     automatic=True,
                     reason=_("Sökande i ärendet"),
                 )
@@ -150,8 +151,7 @@ def ballot_cast(*, vote: Vote, by, choice: str) -> Ballot:
     item = vote.item  # the caller's, with the meeting's seats it may already have read
     vote = Vote.objects.select_for_update(of=("self",)).get(pk=vote.pk)
     vote.item = item
-    meeting = item.meeting
-    if seat_of(meeting, by) is None or not by.is_active:
+    if not permissions.sits_for_item(by, item):
         raise PermissionDenied
     if vote.status != VoteStatus.OPEN:
         raise VotingError(_("Voteringen är stängd."))
@@ -206,7 +206,7 @@ def recusal_declare(*, by, reason: str, item: AgendaItem | None = None, vote: Vo
     vote = Vote.objects.filter(item=item).first()
     if vote is not None:
         vote = _locked(vote)
-    if seat_of(item.meeting, by) is None:
+    if not permissions.sits_for_item(by, item):
         raise PermissionDenied
     if vote is not None and vote.status == VoteStatus.CLOSED:
         raise VotingError(_("Voteringen är stängd."))

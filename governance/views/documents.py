@@ -114,7 +114,7 @@ def _start_context(request, document, account_form=None) -> dict:
         return {"start": None}
     missing = []
     if proposal.documents_completed_at is None:
-        missing.append(_("Båda exemplaren är signerade och diarieförda."))
+        missing.append(_("Alla exemplar är signerade och diarieförda."))
     if not proposal.project_account.strip():
         missing.append(_("Projektkontot är angivet."))
     return {

@@ -121,7 +121,8 @@ def item_context(request, meeting, item, **forms) -> dict:
         "can_view_proposal": proposal is not None and proposal_permissions.can_view_proposal(user, proposal),
         "attachments": list(proposal.attachments.all()) if proposal is not None else [],
         "presenters": list(item.presenters.all()),
-        "is_member": permissions.is_member(user, meeting),
+        # The item page's "member" sits for this item (a joint decision's member of another agreement too).
+        "is_member": permissions.sits_for_item(user, item),
         "is_officer": permissions.is_officer_of(user, meeting),
         "assessed": is_assessed(meeting, item),
         "voted": meeting.is_steering and item.kind in VOTED_KINDS,
@@ -328,7 +329,7 @@ def vote_context(request, meeting, item, **forms) -> dict:
     """The item page's vote panel for this user."""
     user = request.user
     vote = vote_of(item)
-    is_member = permissions.is_member(user, meeting)
+    is_member = permissions.sits_for_item(user, item)
     cofunding = is_cofunding(item)
     own_ballot = None
     own_recusal = Recusal.objects.filter(item=item, member=user).first() if is_member else None

@@ -53,7 +53,7 @@ def _steering_item(request, pk, item_pk):
 def _member_vote(request, pk, item_pk):
     """For a member's action: the item and its vote; 403 for anyone who does not sit in the body."""
     meeting, item = _steering_item(request, pk, item_pk)
-    require(request.user, permissions.is_member, meeting)
+    require(request.user, permissions.sits_for_item, item)
     return meeting, item, vote_of(item)
 
 
@@ -119,7 +119,7 @@ def recusal_declare(request, pk, item_pk):
     """A member declares jäv on an item – at the styrgrupp (before or during the vote) or at the beredning
     (before the ställningstagande)."""
     meeting, item = meeting_and_item(pk, item_pk)
-    require(request.user, permissions.is_member, meeting)
+    require(request.user, permissions.sits_for_item, item)
     if not (item.kind in VOTED_KINDS and meeting.is_steering) and not is_assessed(meeting, item):
         raise Http404
     form = RecusalForm(request.POST)

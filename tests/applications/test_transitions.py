@@ -42,7 +42,7 @@ STALE = "Ärendet har ändrats av någon annan – ladda om sidan."
 WRONG_STATE = "Det går inte att göra så med ärendet i dess nuvarande status."
 COMMENT_NEEDED = "Skriv en kommentar som förklarar beslutet för de sökande."
 BOTH_PARTIES = "Ärendet behöver både en ansvarig forskare och en ansvarig tjänsteperson från kommunen."
-NOT_READY_TO_START = "Båda exemplaren måste vara signerade och diarieförda och projektkontot angivet."
+NOT_READY_TO_START = "Alla exemplar måste vara signerade och diarieförda och projektkontot angivet."
 NOT_READY_TO_CLOSE = "Slutrapport och populärvetenskaplig presentation krävs före avslut."
 
 TEAM, LEADER, TEAM_OR_LEADER = "team", "processledare", "team eller processledare"

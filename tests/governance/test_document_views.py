@@ -466,7 +466,7 @@ def test_project_account_is_saved_but_the_project_waits_for_the_documents(world,
     proposal = Proposal.objects.get()
     assert proposal.project_account == "4711"
     assert proposal.state == ProposalState.GRANTED
-    assert "Båda exemplaren måste vara signerade och diarieförda" in response.content.decode()
+    assert "Alla exemplar måste vara signerade och diarieförda" in response.content.decode()
     assert not ProposalTransition.objects.filter(transition="start").exists()
 
 

@@ -674,7 +674,7 @@ def test_company_copy_is_registered_by_the_municipalitys_processledare(world):
 
 # --- the proposal's start guard -----------------------------------------------------------------------------
 
-START_REFUSED = "Båda exemplaren måste vara signerade och diarieförda och projektkontot angivet."
+START_REFUSED = "Alla exemplar måste vara signerade och diarieförda och projektkontot angivet."
 
 
 def _start_is_refused(world, proposal):
