@@ -51,13 +51,15 @@ def book_meeting(
     return Meeting.objects.get(title=title)
 
 
-def extra_steering_item(title: str) -> AgendaItem:
-    """In the demo world: an extra styrgrupp meeting in three days, booked by the processledare with Helena
-    Wik as chair, with an application anchored in Eskilstuna kommun awaiting its decision on the agenda."""
+def extra_steering_meeting(*, under_way: bool = False) -> Meeting:
+    """In the demo world: an extra styrgrupp meeting in three days (or, `under_way`, one that started a few
+    minutes ago – an ordinary meeting's votes open, and it decides enligt förslag, only from its start),
+    booked by the processledare with Helena Wik as chair."""
     agreement = Agreement.objects.get()
     secretary = User.objects.get(email="anna.lindqvist@mdu.example")
-    starts = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(days=3)
-    meeting = services.meeting_create(
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    starts = now - datetime.timedelta(minutes=5) if under_way else now + datetime.timedelta(days=3)
+    return services.meeting_create(
         agreement=agreement,
         by=secretary,
         kind=MeetingKind.STEERING,
@@ -68,6 +70,13 @@ def extra_steering_item(title: str) -> AgendaItem:
         chair=User.objects.get(email="helena.wik@mdu.example"),
         secretary=secretary,
     )
+
+
+def extra_steering_item(title: str, *, under_way: bool = False) -> AgendaItem:
+    """An extra styrgrupp meeting (see extra_steering_meeting) with an application anchored in Eskilstuna
+    kommun awaiting its decision on the agenda."""
+    meeting = extra_steering_meeting(under_way=under_way)
+    agreement = meeting.agreement
     proposal = ProposalFactory(
         agreement=agreement,
         state=ProposalState.AWAITING_DECISION,

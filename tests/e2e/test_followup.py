@@ -14,8 +14,8 @@ from applications.models import Proposal
 from followup import demo as followup_demo
 from followup.enums import ReportState
 from followup.models import DisseminationEvent, FollowUpReport
-from governance.demo import DECEMBER
 from governance.models import Meeting
+from tests.e2e.steps import extra_steering_meeting
 
 RESEARCHER = "maria.nilsson@mdu.example"
 LEADER = "anna.lindqvist@mdu.example"
@@ -128,10 +128,13 @@ def test_report_treated_then_final_report_presentation_and_closure(demo, browser
     )
     browser_as.shot("oppen-kalender")
 
-    # 4. The styrgrupp approves the results and closes the project.
+    # 4. The styrgrupp, meeting now, approves the results and closes the project (the demo's December
+    # styrgrupp decides per capsulam, by vote only, and an ordinary meeting decides enligt förslag only once
+    # it has started – issue 16).
+    steering = extra_steering_meeting(under_way=True)
     page = browser_as.login(LEADER)
     browser_as.goto(f"/uppfoljning/arende/{digital.pk}/")
-    page.get_by_role("combobox", name="Möte").select_option(label=meeting_label(DECEMBER))
+    page.get_by_role("combobox", name="Möte").select_option(label=meeting_label(steering.title))
     page.get_by_role("button", name="Sätt på styrgruppens dagordning").click()
     expect(page.get_by_text("Avslutet är satt på styrgruppens dagordning.")).to_be_visible()
     page.get_by_label("Typ av beslut").select_option(label="Godkänna resultat")

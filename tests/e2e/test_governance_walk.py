@@ -330,7 +330,9 @@ def test_beredning_to_granted_application_with_approved_minutes(world, browser_a
     browser_as.shot("forskaren-ser-motiveringen")
     browser_as.logout()
 
-    # 5. At the styrgrupp the secretary opens the vote on the forwarded application.
+    # 5. At the styrgrupp the secretary opens the vote on the forwarded application. A vote opens from the
+    # meeting's start (issue 16): the clock moves to the meeting (a new working day: she logs in again).
+    time_machine.move_to(steering.starts_at + datetime.timedelta(minutes=10), tick=True)
     browser_as.login(LEADER)
     page = open_item(browser_as, steering, FORWARDED)
     item_url = page.url.removeprefix(browser_as.base_url)
@@ -412,10 +414,8 @@ def test_beredning_to_granted_application_with_approved_minutes(world, browser_a
     browser_as.shot("arendet-beviljat")
 
     # 6. Minutes: the meeting is marked held, the secretary writes them from the generated text and
-    # appoints Mats Larsson as adjuster. A meeting is marked held only once it has started (issue 16): the
-    # clock moves to the meeting (a new working day: she logs in again).
+    # appoints Mats Larsson as adjuster; the meeting has started (the clock moved to it for the vote).
     browser_as.logout()
-    time_machine.move_to(steering.starts_at + datetime.timedelta(minutes=30), tick=True)
     browser_as.login(LEADER)
     page = browser_as.goto(steering.get_absolute_url())
     page.get_by_role("link", name="Närvaro").click()

@@ -644,24 +644,27 @@ def walk_through_follow_up(browser_as):
     browser_as.shot("processledaren-avslut-pa-dagordningen")
     browser_as.logout()
 
-    # The chair approves the results and closes the project "enligt förslag".
-    page = browser_as.login(CHAIR)
-    nav(page).get_by_role("link", name="Möten").click()
-    page.get_by_role("link", name=CLOSURE_MEETING).first.click()
-    agenda(page).get_by_role("link", name=f"Godkänna resultat och avsluta: {TITLE}").click()
-    # The form is prefilled for a closure.
-    expect(page.get_by_label("Typ av beslut").locator("option:checked")).to_have_text("Avsluta")
-    expect(page.get_by_label("Beslutstext")).to_have_value(
-        f"Styrgruppen godkänner resultaten och avslutar ”{TITLE}”."
-    )
-    browser_as.shot("ordforanden-beslutar-avslut")
-    page.get_by_role("button", name="Besluta enligt förslag").click()
-    told(page, "Ärendet har nu status ”Avslutad”.")
-    # Decided: no vote is offered any more.
-    expect(page.get_by_role("button", name="Öppna voteringen")).to_have_count(0)
-    expect(page.get_by_text("Voteringen är inte öppnad än.")).to_have_count(0)
-    browser_as.shot("ordforanden-avslutat")
-    browser_as.logout()
+    # The meeting begins (the clock moves to it: a decision enligt förslag is taken at the meeting, issue 16)
+    # and the chair approves the results and closes the project "enligt förslag".
+    closure = Meeting.objects.get(title=CLOSURE_MEETING)
+    with time_machine.travel(closure.starts_at + datetime.timedelta(minutes=10), tick=True):
+        page = browser_as.login(CHAIR)
+        nav(page).get_by_role("link", name="Möten").click()
+        page.get_by_role("link", name=CLOSURE_MEETING).first.click()
+        agenda(page).get_by_role("link", name=f"Godkänna resultat och avsluta: {TITLE}").click()
+        # The form is prefilled for a closure.
+        expect(page.get_by_label("Typ av beslut").locator("option:checked")).to_have_text("Avsluta")
+        expect(page.get_by_label("Beslutstext")).to_have_value(
+            f"Styrgruppen godkänner resultaten och avslutar ”{TITLE}”."
+        )
+        browser_as.shot("ordforanden-beslutar-avslut")
+        page.get_by_role("button", name="Besluta enligt förslag").click()
+        told(page, "Ärendet har nu status ”Avslutad”.")
+        # Decided: no vote is offered any more.
+        expect(page.get_by_role("button", name="Öppna voteringen")).to_have_count(0)
+        expect(page.get_by_text("Voteringen är inte öppnad än.")).to_have_count(0)
+        browser_as.shot("ordforanden-avslutat")
+        browser_as.logout()
 
     page = open_mine(browser_as, RESEARCHER)
     state_is(page, "Avslutad")

@@ -21,7 +21,7 @@ TITLE = "Cirkulära byggmaterial i Eskilstunas nya skolor"
 
 @pytest.fixture
 def item(demo):
-    return extra_steering_item(TITLE)
+    return extra_steering_item(TITLE, under_way=True)
 
 
 def test_grant_while_the_queue_is_down_is_saved_and_the_secretary_is_told(

@@ -34,7 +34,7 @@ pytestmark = [
 def signed_copy(demo, request) -> bytes:
     """Copy 1 of a fresh grant's decision document, signed by the rektor and the kommundirektör."""
     request.getfixturevalue("signing_keys")
-    item = extra_steering_item(TITLE)
+    item = extra_steering_item(TITLE, under_way=True)
     decision = services.decision_by_acclamation(
         item=item,
         by=item.meeting.chair,

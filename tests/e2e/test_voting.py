@@ -75,9 +75,12 @@ def vote_as(browser_as, email, item, *, shot=None):
     browser_as.logout()
 
 
-def test_styrgrupp_votes_online_and_grants(decision_item, browser_as, browser):
+def test_styrgrupp_votes_online_and_grants(decision_item, browser_as, browser, time_machine):
     item = decision_item
     page = browser_as.page
+    # The meeting begins (the clock moves to it – the only thing no user does): a vote opens from the
+    # meeting's start (issue 16).
+    time_machine.move_to(item.meeting.starts_at + datetime.timedelta(minutes=5), tick=True)
 
     # The secretary opens the vote on the item page.
     browser_as.login(SECRETARY)
