@@ -1,6 +1,6 @@
 """The demo world's governance: two held kommungemensamma beredningar, a held styrgrupp meeting with a closed
 vote, two grants with their signed decision documents and approved minutes (with their PDF), and an
-upcoming styrgrupp meeting with an open vote.
+upcoming per-capsulam styrgrupp with an open vote.
 
 The story (the applications demo has submitted "Inkludering av nyanlända i föreningslivet" and put
 "Energieffektiva bostäder och minskad segregation" under beredning; this package's `load` adds one more
@@ -28,9 +28,10 @@ budget from the budget demo and is submitted by `advance`):
 3. Kommungemensam beredning, kvartal 4 – tisdag 17 november 2026 (held). "Inkludering av nyanlända i
    föreningslivet" is scheduled (→ Under beredning), assessed by the same three members and forwarded; the
    service puts it on the next styrgrupp agenda.
-4. Styrgrupp – tisdag 8 december 2026 (upcoming, kallat): an open online vote on "Inkludering…" (the
-   university and Västerås decide it) with the meeting's start as deadline; Helena Wik has voted, Eva Persson
-   not yet.
+4. Styrgrupp – tisdag 8 december 2026 (upcoming, kallat), per capsulam: the members vote online until the
+   meeting's end ("svar senast"), so its vote on "Inkludering…" (the university and Västerås decide it) is
+   open before the meeting's date – an ordinary meeting's votes open only at its start; Helena Wik has
+   voted, Eva Persson not yet.
 
 The services run as the right people (they check permissions); because they stamp "now", the past meetings'
 own timestamps (invitation, assessments, outcome, vote, ballots, jäv, decision, justering) are set afterwards
