@@ -282,8 +282,11 @@ def can_view_document(user, document) -> bool:
     proposal = document.decision.proposal
     if proposal is not None and can_view_proposal(user, proposal):
         return True
-    return core.is_superuser(user) or core.has_role(
-        user, document.decision.meeting.agreement_id, Role.SIGNATORY
+    return (
+        core.is_superuser(user)
+        or core.has_role(user, document.decision.meeting.agreement_id, Role.SIGNATORY)
+        # A party's firmatecknare appointed in another agreement (a joint programme decision).
+        or can_sign_document(user, document)
     )
 
 

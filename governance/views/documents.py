@@ -77,9 +77,12 @@ def documents_to_sign_for(user):
         signed = DocumentSignature.objects.filter(organisation_id=grant.organisation_id).values(
             "copy__document_id"
         )
-        q |= Q(
-            decision__meeting__agreement_id=grant.agreement_id, copies__organisation_id=grant.organisation_id
-        ) & ~Q(pk__in=signed)
+        # The document of a decision in this agreement, or in another of its samverkansorganisation (a joint
+        # programme decision gives this organisation a copy there).
+        in_scope = Q(decision__meeting__agreement_id=grant.agreement_id) | Q(
+            decision__meeting__agreement__collaboration__agreements__id=grant.agreement_id
+        )
+        q |= in_scope & Q(copies__organisation_id=grant.organisation_id) & ~Q(pk__in=signed)
     return _documents().filter(q, status=DocumentStatus.TO_SIGN).distinct().order_by("created_at")
 
 

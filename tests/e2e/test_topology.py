@@ -145,7 +145,7 @@ def test_the_other_agreements_municipality_votes_on_the_programme_and_signs_its_
     page.get_by_role("link", name=re.compile(document.reference)).first.click()
     expect(page.get_by_role("heading", name="Exemplar 3 av 3 – Köpings kommun")).to_be_visible()
     page.get_by_label("Jag har läst beslutsunderlaget och signerar det för Köpings kommun").check()
-    page.get_by_label("Bekräfta med ditt lösenord").fill(browser_as.password)
+    page.get_by_label("Bekräfta med ditt lösenord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Signera", exact=True).click()
     expect(page.get_by_text(re.compile("signerat", re.IGNORECASE)).first).to_be_visible()
     browser_as.shot("köping-har-signerat")
