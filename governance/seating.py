@@ -97,10 +97,9 @@ def seating(item: AgendaItem, *, recused_ids=(), absent_ids=()) -> Seating:
     recused_ids, absent_ids = set(recused_ids), set(absent_ids)
     entitled = deciding_party_ids(item)
     seats = [s for s in seats_by_user(item.meeting).values() if entitled is None or s.party_id in entitled]
-    if entitled:
-        # A party of the activity without a seat in this styrgrupp (another agreement's municipality in a
-        # programme) is seated with its own styrgrupp members: one joint decision.
-        seats += joint_seats_of(item, entitled - {s.party_id for s in seats})
+    # A party of the activity without a seat in this styrgrupp (another agreement's municipality in a
+    # programme) is seated with its own styrgrupp members: one joint decision.
+    seats += joint_seats_of(item, entitled)
     free_deputies = [
         s for s in seats if s.deputy and s.user_id not in recused_ids and s.user_id not in absent_ids
     ]
@@ -123,23 +122,21 @@ def seating(item: AgendaItem, *, recused_ids=(), absent_ids=()) -> Seating:
     return Seating(list(parties.values()), free_deputies, recused_ids)
 
 
-def joint_seats_of(item: AgendaItem, party_ids) -> list[Seat]:
-    """The joint seats of the item's parties that the meeting's own body does not seat, read once per item
-    object."""
-    cache = item.__dict__.setdefault("_joint_seats", {})
-    key = frozenset(party_ids)
-    if key not in cache:
-        cache[key] = joint_seats(item.meeting, key)
-    return cache[key]
+def joint_seats_of(item: AgendaItem, entitled) -> list[Seat]:
+    """The seats of the item's entitled parties that the meeting's own body does not seat (another
+    agreement's municipality in a joint decision), read once per item object."""
+    if not entitled:
+        return []
+    cached = item.__dict__.get("_joint_seats")
+    if cached is None:
+        own = {s.party_id for s in seats_by_user(item.meeting).values()}
+        cached = item._joint_seats = joint_seats(item.meeting, frozenset(entitled) - own)
+    return cached
 
 
 def joint_member_ids(item: AgendaItem) -> set[int]:
     """Who sits for this item in a joint decision without being a member of the meeting's body."""
-    entitled = deciding_party_ids(item)
-    if not entitled:
-        return set()
-    own = {s.party_id for s in seats_by_user(item.meeting).values()}
-    return {s.user_id for s in joint_seats_of(item, entitled - own)}
+    return {s.user_id for s in joint_seats_of(item, deciding_party_ids(item))}
 
 
 def absent_ids(meeting) -> set[int]:

@@ -39,18 +39,13 @@ SEAT_ROLES = {
 }
 
 
-def members_of(meeting) -> list[Seat]:
-    """The members of the meeting's body, drawn from role assignments active on the meeting's day:
-    styrgruppsledamöter for the styrgrupp; beredningsledamöter of every party for the kommungemensam
-    beredning; for a municipality's beredningsgrupp, that municipality's (and its companies') members plus
-    the university's. The ordinary members first, then the deputies (ersättare) – who are called too, and
-    hold a seat for an item only in place of an absent or recused member (seating.py)."""
-    body = meeting.body
-    member_role, deputy_role = SEAT_ROLES[body.kind]
-    # The kommungemensam beredning seats the members every agreement of the samverkansorganisation appointed.
+def _seats(meeting, body_kind, agreement_ids, where: Q | None = None) -> list[Seat]:
+    """Seats from the role assignments of a body's kind active on the meeting's day, in the given agreements:
+    one per person, the ordinary members first, then the deputies; `where` narrows the assignments."""
+    member_role, deputy_role = SEAT_ROLES[body_kind]
     assignments = (
         RoleAssignment.objects.active(meeting.starts_at.date())
-        .filter(agreement_id__in=meeting.agreement_ids(), role__in=(member_role, deputy_role))
+        .filter(where or Q(), agreement_id__in=agreement_ids, role__in=(member_role, deputy_role))
         .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
@@ -58,10 +53,26 @@ def members_of(meeting) -> list[Seat]:
     for a in sorted(assignments, key=lambda a: a.role == deputy_role):  # stable: ordinary first
         party_id = a.organisation.parent_id or a.organisation_id
         is_university = a.organisation.kind == OrganisationKind.UNIVERSITY
-        if body.kind == BodyKind.REVIEW_GROUP and not is_university and party_id != body.municipality_id:
-            continue
         seats.setdefault(a.user_id, Seat(a.user_id, party_id, is_university, a.user, a.role == deputy_role))
     return list(seats.values())
+
+
+def members_of(meeting) -> list[Seat]:
+    """The members of the meeting's body, drawn from role assignments active on the meeting's day:
+    styrgruppsledamöter for the styrgrupp; beredningsledamöter of every party for the kommungemensam
+    beredning (appointed by every agreement of the samverkansorganisation); for a municipality's
+    beredningsgrupp, that municipality's (and its companies') members plus the university's. The ordinary
+    members first, then the deputies (ersättare) – who are called too, and hold a seat for an item only in
+    place of an absent or recused member (seating.py)."""
+    body = meeting.body
+    where = None
+    if body.kind == BodyKind.REVIEW_GROUP:
+        where = (
+            Q(organisation__kind=OrganisationKind.UNIVERSITY)
+            | Q(organisation_id=body.municipality_id)
+            | Q(organisation__parent_id=body.municipality_id)
+        )
+    return _seats(meeting, body.kind, meeting.agreement_ids(), where)
 
 
 def joint_seats(meeting, party_ids) -> list[Seat]:
@@ -70,22 +81,11 @@ def joint_seats(meeting, party_ids) -> list[Seat]:
     agreement's municipality is decided jointly: that municipality's own styrgrupp members sit for it."""
     if not party_ids or not meeting.is_steering:
         return []
-    member_role, deputy_role = SEAT_ROLES[BodyKind.STEERING_GROUP]
     others = collaboration_agreement_ids(meeting.agreement_id) - {meeting.agreement_id}
     if not others:
         return []
-    assignments = (
-        RoleAssignment.objects.active(meeting.starts_at.date())
-        .filter(agreement_id__in=others, role__in=(member_role, deputy_role))
-        .filter(Q(organisation_id__in=party_ids) | Q(organisation__parent_id__in=party_ids))
-        .select_related("user", "organisation")
-        .order_by("user__last_name", "user__first_name", "user_id")
-    )
-    seats: dict[int, Seat] = {}
-    for a in sorted(assignments, key=lambda a: a.role == deputy_role):  # ordinary members first
-        party_id = a.organisation.parent_id or a.organisation_id
-        seats.setdefault(a.user_id, Seat(a.user_id, party_id, False, a.user, a.role == deputy_role))
-    return list(seats.values())
+    in_parties = Q(organisation_id__in=party_ids) | Q(organisation__parent_id__in=party_ids)
+    return _seats(meeting, BodyKind.STEERING_GROUP, others, in_parties)
 
 
 def seats_by_user(meeting) -> dict[int, Seat]:
